@@ -1,0 +1,374 @@
+"""PDF reader: a gazette issue's text layer, in reading order, with page provenance.
+
+pdfplumber gives every character with its box. From those boxes this module
+1. groups characters into rows (same baseline) and rows into lines,
+2. finds two-column pages by a vertical gutter that (almost) no row crosses, and reads
+   the left column before the right one (rows spanning the gutter stay in place),
+3. drops running headers (a top line repeated across pages, digits aside, in either
+   order: `2024年第11期 嘉兴市人民政府公报` / `嘉兴市人民政府公报 2024年第11期`) and
+   page-number footers (`— 3 —`, `- 3 -`, `第3页`),
+4. joins a line to the next one when the layout shows the paragraph goes on: the line
+   runs to the right edge of its column and the next starts flush left, not indented.
+   This also joins paragraphs across columns and pages.
+
+Pages are read one at a time and released, so memory stays flat on long issues; only
+the small per-line records are kept until the header pass has seen every page.
+
+Raises ReadError: empty_file, not_a_pdf, corrupt_pdf, no_text_layer.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+
+from pipeline.records import PageSpan, RawIssue
+
+from . import ReadError, read_bytes
+
+# --- tuning knobs (fractions of the font size unless said otherwise) -------------------
+ROW_TOLERANCE = 0.35        # characters whose tops differ by less than this share a row
+SPACE_GAP = 0.45            # a gap wider than this between characters is a space
+TAB_GAP = 2.0               # a gap wider than this inside a column is a table-cell break
+INTERVAL_GAP = 1.0          # characters closer than this belong to one run of text
+EDGE_TOLERANCE = 1.0        # within this of a column's edge counts as touching it
+HEADER_BAND = 0.09          # top share of the page where running headers live
+FOOTER_BAND = 0.09          # bottom share of the page where page numbers live
+MIN_HEADER_PAGE_SHARE = 0.3  # a header must repeat on this share of pages (and on 2+)
+GUTTER_BAND = (0.3, 0.7)    # where a column gutter may lie, as shares of the page width
+MAX_GUTTER_CROSSINGS = 0.08  # share of body rows that may span the gutter (titles, tables)
+MIN_COLUMN_ROWS = 0.3       # share of body rows that must have text on each side
+MIN_ROWS_FOR_COLUMNS = 6    # fewer body rows than this: do not look for columns
+MIN_MARGIN_LINES = 3        # a margin is a line start/end shared by at least this many lines
+MIN_MARGIN_SHARE = 0.03     # ... and by this share of the document's lines
+
+_PAGE_NUMBER = re.compile(r"^[\s\-—–－~·•]*(第\s*)?[0-9]{1,4}(\s*页)?(\s*/\s*(共\s*)?[0-9]{1,4}\s*页?)?[\s\-—–－~·•]*$")
+_DIGITS = re.compile(r"[0-9]+")
+_TOC_LEADER = re.compile(r"(\.{4,}|…{2,}|·{4,})\s*[(（]?\s*[0-9]+\s*[)）]?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Char:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of one column, with what the paragraph joiner needs to know."""
+
+    text: str
+    x0: float
+    x1: float
+    size: float
+
+
+@dataclass(frozen=True, slots=True)
+class PageLines:
+    number: int
+    header: str | None  # the top line, if it may be a running header
+    footer: str | None  # the bottom line, if it is in the footer band
+    lines: tuple[Line, ...]
+    gutter: float | None  # x of the column gutter on a two-column page
+
+
+def parse(path: Path, source_file: str | None = None) -> RawIssue:
+    data, sha256 = read_bytes(path)
+    if b"%PDF-" not in data[:1024]:
+        raise ReadError("not_a_pdf", f"no %PDF- header; the file starts with {_describe(data)}")
+    pages, warnings = [], []
+    try:
+        with pdfplumber.open(path) as pdf:
+            for number, page in enumerate(pdf.pages, start=1):
+                try:
+                    pages.append(read_page(number, page))
+                except Exception as exc:  # pdfminer raises many types for one bad page
+                    warnings.append(f"page {number} unreadable: {type(exc).__name__}: {exc}")
+                finally:
+                    page.close()  # release the page's parsed objects: flat memory
+    except ReadError:
+        raise
+    except Exception as exc:
+        raise ReadError("corrupt_pdf", f"pdfminer cannot open it: {exc}") from exc
+    if not any(p.lines or p.header or p.footer for p in pages):
+        if warnings:
+            raise ReadError("corrupt_pdf", "no page could be read: " + "; ".join(warnings[:3]))
+        raise ReadError("no_text_layer",
+                        f"{len(pages)} page(s) without a text layer (scanned images?); OCR is not done here")
+    text, spans = assemble(pages)
+    return RawIssue(source_file=source_file or str(path), source_sha256=sha256, source_format="pdf",
+                    text=text, pages=spans, warnings=tuple(warnings))
+
+
+def _describe(data: bytes) -> str:
+    head = data[:64].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")):
+        return "an HTML page"
+    if head.startswith(b"pk"):
+        return "a ZIP archive"
+    return repr(data[:16])
+
+
+# --- one page -------------------------------------------------------------------------------
+
+def read_page(number: int, page) -> PageLines:
+    chars = [Char(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], c["size"] or 10.0)
+             for c in page.chars if c.get("upright", True)]
+    rows = group_rows(chars)
+    header = footer = None
+    if rows and rows[0][0].bottom < page.height * HEADER_BAND:
+        header = _row_text(rows[0])
+    if rows and len(rows) > (header is not None) and rows[-1][0].top > page.height * (1 - FOOTER_BAND):
+        footer = _row_text(rows[-1])
+    body = rows[1 if header is not None else 0: -1 if footer is not None else None]
+    gutter = find_gutter(body, page.width)
+    lines = order_lines(body, gutter)
+    return PageLines(number, header, footer, tuple(lines), gutter)
+
+
+def group_rows(chars: list[Char]) -> list[list[Char]]:
+    """Characters grouped by baseline, top to bottom, each row sorted left to right."""
+    rows: list[list[Char]] = []
+    for ch in sorted(chars, key=lambda c: (c.top, c.x0)):
+        if rows and abs(ch.top - rows[-1][0].top) <= ROW_TOLERANCE * max(ch.size, rows[-1][0].size):
+            rows[-1].append(ch)
+        else:
+            rows.append([ch])
+    rows = [sorted(r, key=lambda c: c.x0) for r in rows]
+    return [r for r in rows if any(c.text.strip() for c in r)]
+
+
+def _row_text(row: list[Char]) -> str:
+    return _text_of([c for c in row])
+
+
+def _text_of(chars: list[Char]) -> str:
+    """Characters to text: a space at a visible gap, a tab at a table-cell gap."""
+    out: list[str] = []
+    prev: Char | None = None
+    for ch in chars:
+        if not ch.text.strip():
+            if out and out[-1] not in " \t":
+                out.append(" ")
+            continue
+        if prev is not None:
+            gap = ch.x0 - prev.x1
+            if gap > TAB_GAP * ch.size:
+                out.append("\t")
+            elif gap > SPACE_GAP * ch.size and out and out[-1] not in " \t":
+                out.append(" ")
+        out.append(ch.text)
+        prev = ch
+    return "".join(out).strip()
+
+
+def _intervals(row: list[Char]) -> list[tuple[float, float]]:
+    """The x-extents of the runs of text in a row."""
+    runs: list[list[float]] = []
+    for ch in row:
+        if not ch.text.strip():
+            continue
+        if runs and ch.x0 - runs[-1][1] <= INTERVAL_GAP * ch.size:
+            runs[-1][1] = max(runs[-1][1], ch.x1)
+        else:
+            runs.append([ch.x0, ch.x1])
+    return [(a, b) for a, b in runs]
+
+
+def find_gutter(rows: list[list[Char]], width: float) -> float | None:
+    """The x of a column gutter that almost no row crosses, or None for one column."""
+    if len(rows) < MIN_ROWS_FOR_COLUMNS:
+        return None
+    spans = [_intervals(r) for r in rows]
+    best_x, best_crossings = None, None
+    for x in range(int(width * GUTTER_BAND[0]), int(width * GUTTER_BAND[1]) + 1):
+        crossings = sum(any(a < x < b for a, b in s) for s in spans)
+        if best_crossings is None or crossings < best_crossings:
+            best_x, best_crossings = x, crossings
+    if best_crossings is None or best_crossings > MAX_GUTTER_CROSSINGS * len(rows):
+        return None
+    # centre the gutter within the empty band around best_x
+    left_edge = max((b for s in spans for a, b in s if b <= best_x), default=best_x)
+    right_edge = min((a for s in spans for a, b in s if a >= best_x), default=best_x)
+    gutter = (left_edge + right_edge) / 2
+    left_rows = sum(any(b <= gutter for a, b in s) for s in spans)
+    right_rows = sum(any(a >= gutter for a, b in s) for s in spans)
+    if min(left_rows, right_rows) < MIN_COLUMN_ROWS * len(rows):
+        return None
+    return gutter
+
+
+def order_lines(rows: list[list[Char]], gutter: float | None) -> list[Line]:
+    """Rows to lines in reading order: one column top to bottom, or left column then right
+    column within each band between rows that span both."""
+    if gutter is None:
+        return _make_lines([(r, None) for r in rows])
+    ordered: list[tuple[list[Char], str | None]] = []
+    left: list[list[Char]] = []
+    right: list[list[Char]] = []
+
+    def flush():
+        ordered.extend((r, "left") for r in left)
+        ordered.extend((r, "right") for r in right)
+        left.clear()
+        right.clear()
+
+    for row in rows:
+        if any(c.x0 < gutter < c.x1 for c in row):
+            flush()
+            ordered.append((row, None))
+            continue
+        lpart = [c for c in row if c.x1 <= gutter]
+        rpart = [c for c in row if c.x0 >= gutter]
+        if lpart:
+            left.append(lpart)
+        if rpart:
+            right.append(rpart)
+    flush()
+    return _make_lines(ordered)
+
+
+def _make_lines(rows: list[tuple[list[Char], str | None]]) -> list[Line]:
+    lines = []
+    for row, _column in rows:
+        text = _text_of(row)
+        if text:
+            size = Counter(round(c.size, 1) for c in row if c.text.strip()).most_common(1)[0][0]
+            lines.append(Line(text=text, x0=_x0(row), x1=_x1(row), size=size))
+    return lines
+
+
+def _x0(row: list[Char]) -> float:
+    return min(c.x0 for c in row if c.text.strip())
+
+
+def _x1(row: list[Char]) -> float:
+    return max(c.x1 for c in row if c.text.strip())
+
+
+# --- the whole document ------------------------------------------------------------------------
+
+def header_signature(text: str) -> frozenset[str]:
+    """A running header's identity: its words, digits masked, order ignored (mirrored pages)."""
+    return frozenset(_DIGITS.sub("#", word) for word in text.split())
+
+
+def running_headers(pages: list[PageLines]) -> set[frozenset[str]]:
+    """Signatures of top lines that repeat across enough pages to be running headers."""
+    counts = Counter(header_signature(p.header) for p in pages if p.header)
+    needed = max(2, MIN_HEADER_PAGE_SHARE * len(pages))
+    return {sig for sig, n in counts.items() if n >= needed}
+
+
+@dataclass(frozen=True, slots=True)
+class Margins:
+    """Where the lines of each column start and end: the edges of the text block.
+
+    Lines are sorted into column regions by the document's gutter (left of it, right of
+    it, or across it). A region's margins are its outermost line starts and ends that
+    many lines share: full, justified lines end at the right margin and continuation
+    lines start at the left one, while indents, centred titles and equal-length headings
+    sit inside. Measured over the whole document, so a page with one short column, or a
+    short last page, cannot make its longest line look full.
+    """
+
+    gutter: float | None
+    edges: dict  # region -> (left, right)
+
+    @classmethod
+    def measure(cls, pages: list[PageLines]) -> Margins:
+        gutters = sorted(p.gutter for p in pages if p.gutter is not None)
+        gutter = gutters[len(gutters) // 2] if gutters else None
+        regions: dict[str, list[Line]] = {}
+        for page in pages:
+            for line in page.lines:
+                regions.setdefault(_region(line, gutter), []).append(line)
+        edges = {}
+        for region, lines in regions.items():
+            needed = max(MIN_MARGIN_LINES, MIN_MARGIN_SHARE * len(lines))
+            starts = _peaks((line.x0 for line in lines), needed)
+            ends = _peaks((line.x1 for line in lines), needed)
+            edges[region] = (min(starts), max(ends))
+        return cls(gutter, edges)
+
+    def flush_left(self, line: Line) -> bool:
+        """Starts at the margin: not indented (a new paragraph) and not centred."""
+        left, _ = self.edges.get(_region(line, self.gutter), (None, None))
+        return left is not None and abs(line.x0 - left) <= EDGE_TOLERANCE * line.size * 0.5
+
+    def full_right(self, line: Line) -> bool:
+        _, right = self.edges.get(_region(line, self.gutter), (None, None))
+        return right is not None and line.x1 >= right - EDGE_TOLERANCE * line.size
+
+
+def _region(line: Line, gutter: float | None) -> str:
+    if gutter is None:
+        return "page"
+    if line.x1 <= gutter:
+        return "left"
+    if line.x0 >= gutter:
+        return "right"
+    return "page"
+
+
+def _peaks(values, needed: float) -> list[float]:
+    """Positions (to the point) shared by at least `needed` values; the commonest if none is."""
+    counts = Counter(round(v) for v in values)
+    found = [float(v) for v, n in counts.items() if n >= needed]
+    return found or [float(counts.most_common(1)[0][0])]
+
+
+def continues(prev: Line, nxt: Line, margins: Margins) -> bool:
+    """Does the paragraph of `prev` go on in `nxt`? (a full line, then a flush-left line)
+
+    Table rows (a cell gap) and 目录 entries (dot leaders to a page number) run to the
+    margin too, but each is a line of its own.
+    """
+    return (margins.full_right(prev) and margins.flush_left(nxt) and abs(prev.size - nxt.size) < 0.5
+            and not any("\t" in line.text or _TOC_LEADER.search(line.text) for line in (prev, nxt)))
+
+
+def assemble(pages: list[PageLines]) -> tuple[str, tuple[PageSpan, ...]]:
+    """All pages' lines as one text; each page's characters form one PageSpan."""
+    headers = running_headers(pages)
+    margins = Margins.measure(pages)
+    parts: list[str] = []
+    spans: list[PageSpan] = []
+    length = 0
+    prev: Line | None = None
+    for page in pages:
+        lines = list(page.lines)
+        if page.header and header_signature(page.header) not in headers:
+            lines.insert(0, _loose_line(page.header))
+        if page.footer and not _PAGE_NUMBER.match(page.footer):
+            lines.append(_loose_line(page.footer))
+        start = length
+        for line in lines:
+            if prev is None:
+                sep = ""
+            elif continues(prev, line, margins):
+                # a Latin word wrapped at the line end keeps its space; CJK text has none
+                sep = " " if _latin_end(prev.text) and _latin_end(line.text[:1]) else ""
+            else:
+                sep = "\n"
+            parts.append(sep + line.text)
+            length += len(sep) + len(line.text)
+            prev = line
+        spans.append(PageSpan(page.number, start, length))
+    return "".join(parts), tuple(spans)
+
+
+def _latin_end(text: str) -> bool:
+    return bool(text) and text[-1].isascii() and text[-1].isalpha()
+
+
+def _loose_line(text: str) -> Line:
+    """A header or footer line that turned out to be content: never joined to neighbours."""
+    return Line(text=text, x0=-1e9, x1=-1e9, size=0.0)

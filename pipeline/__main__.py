@@ -1,0 +1,3 @@
+from pipeline.cli import gazette
+
+gazette(prog_name="gazette")

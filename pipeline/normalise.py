@@ -1,0 +1,333 @@
+"""Stage 2, normalise: RawIssue -> RawIssue with clean simplified-Chinese text.
+
+The chain is declared once, in `NORMALISATION_CHAIN`, the way OpenCC's t2s.json
+declares its own, and runs in that order:
+
+1. `to_nfc`           Unicode NFC.
+2. `repair_radicals`  Kangxi / CJK-supplement radical code points -> ideographs (⼈⺠ -> 人民).
+                      Before t2s, because OpenCC's dictionaries only know unified
+                      ideographs: a radical would pass through unconverted.
+3. `strip_pinyin`     pinyin glosses after characters, `當(dāng)前` -> `當前`. Before t2s,
+                      which would otherwise see them as part of the words.
+4. `to_simplified`    OpenCC `t2s`, only when the text is traditional (script recorded).
+5. `unify_fullwidth`  full-width digits, Latin letters and brackets -> ASCII.
+6. `remove_cjk_spaces` spaces beside CJK characters (`2023 年 6 月` -> `2023年6月`).
+7. `trim_lines`       leading/trailing spaces of every line, blank lines collapsed.
+8. `join_broken_lines` a line that does not end its paragraph continues on the next,
+                      unless that one is a heading, a new item or another structural line
+                      (only for inputs whose line breaks are not paragraphs already).
+9. `drop_repeated_article` a page that prints its article twice keeps one copy.
+
+Every step is a pure function MappedText -> MappedText. MappedText carries, for each
+character, the offset of the input character it came from, so page spans (PDF
+provenance) are carried through every edit.
+"""
+from __future__ import annotations
+
+import dataclasses
+import unicodedata
+from bisect import bisect_left
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+
+from pipeline import rules
+from pipeline.records import PageSpan, RawIssue
+
+# --- mapped text ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MappedText:
+    """Text plus, for each character, the offset in the original text it came from."""
+
+    text: str
+    origin: tuple[int, ...]
+
+    @classmethod
+    def of(cls, text: str) -> MappedText:
+        return cls(text, tuple(range(len(text))))
+
+    def __post_init__(self):
+        if len(self.origin) != len(self.text):
+            raise ValueError("origin and text lengths differ")
+
+    def sub(self, pattern: regex.Pattern, repl: str | Callable[[regex.Match], str]) -> MappedText:
+        """`pattern.sub` that keeps the origin of every character.
+
+        A replacement of the same length maps position by position; a shorter or longer
+        one maps each new character to the first character of what it replaced.
+        """
+        parts: list[str] = []
+        origin: list[int] = []
+        pos = 0
+        changed = False
+        for match in pattern.finditer(self.text):
+            start, end = match.span()
+            new = repl(match) if callable(repl) else match.expand(repl)
+            if new == match.group():
+                continue
+            changed = True
+            parts.append(self.text[pos:start])
+            origin.extend(self.origin[pos:start])
+            parts.append(new)
+            if len(new) == end - start:
+                origin.extend(self.origin[start:end])
+            else:
+                anchor = self.origin[start] if start < len(self.origin) else self._end()
+                origin.extend([anchor] * len(new))
+            pos = end
+        if not changed:
+            return self
+        parts.append(self.text[pos:])
+        origin.extend(self.origin[pos:])
+        return MappedText("".join(parts), tuple(origin))
+
+    def translate(self, table: dict) -> MappedText:
+        """`str.translate` with one-character values: positions do not move."""
+        text = self.text.translate(table)
+        return self if text == self.text else MappedText(text, self.origin)
+
+    def _end(self) -> int:
+        return self.origin[-1] + 1 if self.origin else 0
+
+    def remap(self, spans: tuple[PageSpan, ...]) -> tuple[PageSpan, ...]:
+        """Page spans of the original text, moved onto this text."""
+        moved = []
+        for span in spans:
+            start = bisect_left(self.origin, span.start)
+            end = bisect_left(self.origin, span.end)
+            moved.append(PageSpan(span.page, start, end))
+        if moved:  # the last page runs to the end whatever was appended
+            moved[-1] = PageSpan(moved[-1].page, moved[-1].start, len(self.text))
+        return tuple(moved)
+
+
+# --- character classes ------------------------------------------------------------------------
+
+# Characters that make a space beside them an artefact: ideographs and CJK punctuation.
+CJK = r"\p{Han}\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2018-\u201d\u2014\u2026\u00b7"
+# Pinyin gloss: Latin letters with at least one tone mark, in brackets after an ideograph.
+TONE_MARKS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+PINYIN_LETTERS = "a-zü" + TONE_MARKS
+_PINYIN_GLOSS = regex.compile(
+    rf"(?<=\p{{Han}})[(（]\s*[{PINYIN_LETTERS}]*[{TONE_MARKS}][{PINYIN_LETTERS}]*\s*[)）]")
+_COMBINING_RUN = regex.compile(r"\P{M}\p{M}+")
+_SPACE_BESIDE_CJK = regex.compile(rf"(?<=[{CJK}])[ \t\u00a0\u3000]+(?=\S)|(?<=\S)[ \t\u00a0\u3000]+(?=[{CJK}])")
+_LINE_EDGE_SPACE = regex.compile(r"^[ \t\u00a0\u3000]+|[ \t\u00a0\u3000]+$", regex.M)
+_BLANK_LINES = regex.compile(r"\n{2,}")
+_LEADING_NEWLINES = regex.compile(r"^\n+|\n+$")
+
+# Full-width forms that have a plain ASCII twin the rest of the pipeline expects. Chinese
+# punctuation (，。：；) stays as printed: it is the text, not an artefact.
+FULLWIDTH_TO_ASCII = {
+    **{0xFF10 + i: chr(0x30 + i) for i in range(10)},                   # ０-９
+    **{0xFF21 + i: chr(0x41 + i) for i in range(26)},                   # Ａ-Ｚ
+    **{0xFF41 + i: chr(0x61 + i) for i in range(26)},                   # ａ-ｚ
+    ord("（"): "(", ord("）"): ")", ord("［"): "[", ord("］"): "]",
+    ord("％"): "%", ord("．"): ".", ord("＋"): "+", ord("－"): "-", ord("／"): "/",
+    ord("～"): "~", ord("＜"): "<", ord("＞"): ">", ord("＝"): "=",
+}
+
+# --- line joining -----------------------------------------------------------------------------
+
+# A line shorter than this is a title, a signature, a date or a label, not the first part
+# of a paragraph cut by an old page break; it is never joined to the next line by length
+# alone (it still is when it ends in a comma).
+MIN_CONTINUED_LINE_CHARS = 20
+# Punctuation after which a paragraph always goes on.
+CONTINUING_END = "、，,（(“‘《〔[【—-/"
+# Punctuation that may end a paragraph.
+FINAL_END = "。！？!?；;：:…"
+# Lines that start something new: headings and items (一、 (一) 1. (1) 第一条), 附件,
+# dates, 文号 lines and bracketed lines such as (此件公开发布).
+_STARTS_BLOCK = regex.compile(
+    r"""^(?:
+        [一二三四五六七八九十百]+[、.．]
+      | [(（][一二三四五六七八九十百]+[)）]
+      | [0-9]{1,3}[.、．](?![0-9])
+      | [(（][0-9]{1,3}[)）]
+      | [①-⑳]
+      | 第[一二三四五六七八九十百零〇0-9]+[章节条款部分]
+      | 附件
+      | 附[:：]
+      | [(（【〔\[]
+      | [0-9]{4}\s*年\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日\s*$
+      | \S{1,12}[〔\[［(（][0-9]{4}\s*[〕\]］)）]\s*第?[0-9]+\s*号
+    )""", regex.X)
+_TOC_LEADER = regex.compile(r"(\.{4,}|…{2,}|·{4,})\s*[(（]?\s*[0-9]+\s*[)）]?$")
+
+
+def ends_paragraph(line: str, next_line: str) -> bool:
+    """Whether a line break between these two lines is a real paragraph end.
+
+    A line continues on the next when it ends in a comma-like mark; or when it is long,
+    ends without final punctuation, and the next line does not start a heading, an item
+    or another structural line.
+    """
+    if not line or not next_line or "\t" in line or "\t" in next_line:
+        return True
+    if _TOC_LEADER.search(line) or _STARTS_BLOCK.match(next_line):
+        return True
+    last = line[-1]
+    if last in CONTINUING_END:
+        return False
+    if last in FINAL_END or last in "”’)）】〕]》":
+        return True
+    return len(line) < MIN_CONTINUED_LINE_CHARS
+
+
+# --- the steps --------------------------------------------------------------------------------
+
+
+def to_nfc(text: MappedText) -> MappedText:
+    if unicodedata.is_normalized("NFC", text.text):
+        return text
+    # Compose combining sequences one by one so offsets stay attached, then the
+    # singleton canonical mappings (CJK compatibility ideographs -> unified ones).
+    text = text.sub(_COMBINING_RUN, lambda m: unicodedata.normalize("NFC", m.group()))
+    singletons = {ord(c): unicodedata.normalize("NFC", c) for c in set(text.text)
+                  if len(unicodedata.normalize("NFC", c)) == 1 and unicodedata.normalize("NFC", c) != c}
+    return text.translate(singletons)
+
+
+def repair_radicals(text: MappedText) -> MappedText:
+    return text.translate(rules.radical_map())
+
+
+def strip_pinyin(text: MappedText) -> MappedText:
+    return text.sub(_PINYIN_GLOSS, "")
+
+
+@cache
+def _opencc(config: str):
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def detect_script(text: str) -> str:
+    """`hant` when more characters change under t2s than under s2t, else `hans`."""
+    t2s = _opencc("t2s").convert(text)
+    s2t = _opencc("s2t").convert(text)
+    traditional = sum(a != b for a, b in zip(text, t2s, strict=False))
+    simplified = sum(a != b for a, b in zip(text, s2t, strict=False))
+    return "hant" if traditional > simplified else "hans"
+
+
+def to_simplified(text: MappedText) -> MappedText:
+    """OpenCC t2s, line by line so that a phrase that changes length stays local."""
+    converter = _opencc("t2s")
+    return text.sub(regex.compile(r"[^\n]+"), lambda m: converter.convert(m.group()))
+
+
+def unify_fullwidth(text: MappedText) -> MappedText:
+    return text.translate(FULLWIDTH_TO_ASCII)
+
+
+def remove_cjk_spaces(text: MappedText) -> MappedText:
+    return text.sub(_SPACE_BESIDE_CJK, "")
+
+
+def trim_lines(text: MappedText) -> MappedText:
+    text = text.sub(_LINE_EDGE_SPACE, "")
+    text = text.sub(_BLANK_LINES, "\n")
+    return text.sub(_LEADING_NEWLINES, "")
+
+
+def join_broken_lines(text: MappedText) -> MappedText:
+    """Remove the line breaks that do not end a paragraph (see `ends_paragraph`)."""
+    lines = text.text.split("\n")
+    breaks = []
+    offset = 0
+    for line, nxt in zip(lines, lines[1:], strict=False):
+        offset += len(line)
+        if not ends_paragraph(line, nxt):
+            breaks.append(offset)
+        offset += 1
+    if not breaks:
+        return text
+    parts, origin, pos = [], [], 0
+    for cut in breaks:
+        parts.append(text.text[pos:cut])
+        origin.extend(text.origin[pos:cut])
+        pos = cut + 1
+    parts.append(text.text[pos:])
+    origin.extend(text.origin[pos:])
+    return MappedText("".join(parts), tuple(origin))
+
+
+# A run of at least this many paragraphs printed twice, covering at least this share of
+# the text, is a page that repeats its article (hijacked mirrors do); one copy is kept.
+MIN_REPEATED_PARAGRAPHS = 8
+MIN_REPEATED_SHARE = 0.3
+
+
+def drop_repeated_article(text: MappedText) -> MappedText:
+    lines = text.text.split("\n")
+    first_seen: dict[str, int] = {}
+    for i, line in enumerate(lines):
+        if len(line) < MIN_CONTINUED_LINE_CHARS:
+            continue
+        if line not in first_seen:
+            first_seen[line] = i
+            continue
+        j = first_seen[line]  # line i repeats line j: how far does the repeat run?
+        run = 0
+        while i + run < len(lines) and j + run < i and lines[i + run] == lines[j + run]:
+            run += 1
+        long_lines = sum(len(x) >= MIN_CONTINUED_LINE_CHARS for x in lines[i:i + run])
+        chars = sum(len(x) + 1 for x in lines[i:i + run])
+        if long_lines >= MIN_REPEATED_PARAGRAPHS and chars >= MIN_REPEATED_SHARE * len(text.text):
+            # The first copy is lines[j:j+run]; what follows it up to the end of the
+            # second copy is the repeat and its re-printed preamble (breadcrumbs, title).
+            begin = sum(len(x) + 1 for x in lines[:j + run]) - 1
+            end = sum(len(x) + 1 for x in lines[:i + run]) - 1
+            return _cut(text, begin, min(end, len(text.text)))
+    return text
+
+
+def _cut(text: MappedText, begin: int, end: int) -> MappedText:
+    return MappedText(text.text[:begin] + text.text[end:], text.origin[:begin] + text.origin[end:])
+
+
+# The declared order of the chain (see the module docstring for why this order).
+NORMALISATION_CHAIN: tuple[Callable[[MappedText], MappedText], ...] = (
+    to_nfc, repair_radicals, strip_pinyin, to_simplified, unify_fullwidth, remove_cjk_spaces,
+    trim_lines, join_broken_lines, drop_repeated_article, trim_lines,
+)
+
+
+def normalise_text(text: str, *, script: str | None = None, join_lines: bool = True) -> MappedText:
+    """Run the chain over one text. `script` skips detection; `join_lines=False` keeps
+    every line break (web pages, whose paragraphs are their <p> elements)."""
+    script = script or detect_script(text)
+    mapped = MappedText.of(text)
+    for step in NORMALISATION_CHAIN:
+        if step is to_simplified and script != "hant":
+            continue
+        if step is join_broken_lines and not join_lines:
+            continue
+        mapped = step(mapped)
+    return mapped
+
+
+def normalise_value(value: str, script: str) -> str:
+    """A short field (title, metadata value): the same chain, on one line."""
+    return normalise_text(value, script=script, join_lines=False).text.replace("\n", " ")
+
+
+def normalise(raw: RawIssue) -> RawIssue:
+    """The stage: a RawIssue with normalised text, page spans moved, metadata cleaned."""
+    script = detect_script(raw.text)
+    mapped = normalise_text(raw.text, script=script, join_lines=not raw.lines_are_paragraphs)
+    return dataclasses.replace(
+        raw,
+        text=mapped.text,
+        pages=mapped.remap(raw.pages),
+        title=normalise_value(raw.title, script) if raw.title else None,
+        metadata=tuple((k, normalise_value(v, script)) for k, v in raw.metadata),
+        script_original=script,
+    )

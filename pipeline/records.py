@@ -1,0 +1,209 @@
+"""The records that move between stages: small, typed and immutable.
+
+read      -> RawIssue        (parsers/*: text with page spans, web-page metadata)
+normalise -> RawIssue        (same shape, text repaired and simplified)
+segment   -> Issue           (the issue's documents and their sections)
+extract   -> fact rows       (TargetRow, SubsidyRow, ... each with its Provenance)
+write     -> Parquet         (pipeline.schema declares one Arrow schema per table)
+
+Stages never edit a record; they return new ones (`dataclasses.replace`).
+Invariants are checked in `__post_init__` so a bad record fails where it is made,
+not three stages later when a Parquet cast complains.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+FORMATS = ("pdf", "html", "txt")
+SCRIPTS = ("hans", "hant")
+
+
+@dataclass(frozen=True, slots=True)
+class PageSpan:
+    """Characters [start, end) of a text came from PDF page `page` (1-based)."""
+
+    page: int
+    start: int
+    end: int
+
+    def __post_init__(self):
+        if self.page < 1 or not 0 <= self.start <= self.end:
+            raise ValueError(f"bad page span {self}")
+
+
+def page_at(pages: tuple[PageSpan, ...], offset: int) -> int | None:
+    """The page that holds character `offset`, or None for texts without pages."""
+    if not pages:
+        return None
+    starts = [p.start for p in pages]
+    i = max(bisect_right(starts, offset) - 1, 0)
+    return pages[i].page
+
+
+@dataclass(frozen=True, slots=True)
+class RawIssue:
+    """One input file read into text.
+
+    `text` is lines joined by "\\n". When `lines_are_paragraphs` is true (web pages,
+    whose <p> elements are the paragraphs) the normaliser keeps every line break;
+    otherwise it may re-join lines that a layout or an old page break cut.
+    `metadata` holds (column, value) pairs a web page states about itself
+    (文号, 成文日期 ...), already mapped to documents-table column names.
+    """
+
+    source_file: str
+    source_sha256: str
+    source_format: str
+    text: str
+    pages: tuple[PageSpan, ...] = ()
+    metadata: tuple[tuple[str, str], ...] = ()
+    title: str | None = None
+    lines_are_paragraphs: bool = False
+    encoding: str | None = None
+    script_original: str | None = None  # set by normalise
+    warnings: tuple[str, ...] = ()  # parts of the file that could not be read
+
+    def __post_init__(self):
+        if self.source_format not in FORMATS:
+            raise ValueError(f"unknown source_format {self.source_format!r}")
+        if self.script_original not in (None, *SCRIPTS):
+            raise ValueError(f"unknown script {self.script_original!r}")
+        for span in self.pages:
+            if span.end > len(self.text):
+                raise ValueError(f"page span {span} runs past the text ({len(self.text)} chars)")
+
+    def meta(self, column: str) -> str | None:
+        for key, value in self.metadata:
+            if key == column:
+                return value
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A heading of a document's outline and the text it governs."""
+
+    section_id: str
+    parent_id: str | None
+    level: int  # 1 = 一、 2 = (一) 3 = 1. 4 = (1)
+    number: str
+    heading: str
+    path: str  # 二/(三)/7
+    char_start: int
+    char_end: int
+
+    def __post_init__(self):
+        if not 1 <= self.level <= 4:
+            raise ValueError(f"section level {self.level} out of 1..4")
+        if not 0 <= self.char_start <= self.char_end:
+            raise ValueError(f"bad section span {self.char_start}..{self.char_end}")
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One 公文 (or a web page, or a standalone text) with its metadata.
+
+    `char_start`/`char_end` place `text` in the issue's normalised text; fact rows
+    point into `text` itself, so `text[row.char_start:row.char_end]` is the evidence.
+    """
+
+    doc_id: str
+    source_file: str
+    source_sha256: str
+    source_format: str
+    position: int  # 0-based order in its issue
+    char_start: int
+    char_end: int
+    text: str
+    page_start: int | None = None
+    page_end: int | None = None
+    title: str | None = None
+    doc_number: str | None = None
+    doc_number_raw: str | None = None
+    issuer_code: str | None = None
+    doc_year: int | None = None
+    doc_seq: int | None = None
+    issuer: str | None = None
+    doc_type: str | None = None
+    category: str | None = None
+    recipients: str | None = None
+    signed_date: dt.date | None = None
+    published_date: dt.date | None = None
+    effective_date: dt.date | None = None
+    expiry_date: dt.date | None = None
+    validity: str | None = None
+    is_draft: bool = False
+    interprets_doc_number: str | None = None
+    index_number: str | None = None
+    unified_number: str | None = None
+    script_original: str | None = None
+    gazette_title: str | None = None
+    gazette_year: int | None = None
+    gazette_issue: str | None = None
+    gazette_issue_total: str | None = None
+    sections: tuple[Section, ...] = ()
+
+    def __post_init__(self):
+        if self.char_end - self.char_start != len(self.text):
+            raise ValueError("document span and text length disagree")
+        if self.doc_seq is not None and self.doc_seq < 0:
+            raise ValueError("doc_seq must not be negative")
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One input file, segmented: the gazette issue (or page) and its documents."""
+
+    source_file: str
+    source_sha256: str
+    source_format: str
+    text: str
+    pages: tuple[PageSpan, ...]
+    documents: tuple[Document, ...]
+    gazette_title: str | None = None
+    gazette_year: int | None = None
+    gazette_issue: str | None = None
+    gazette_issue_total: str | None = None
+    published_date: dt.date | None = None
+    toc_entries: int | None = None
+    toc_missing: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where a fact was read: `text[char_start:char_end]` of its document is `evidence`."""
+
+    doc_id: str
+    source_file: str
+    page: int | None
+    char_start: int
+    char_end: int
+    evidence: str
+
+    def __post_init__(self):
+        if not 0 <= self.char_start <= self.char_end:
+            raise ValueError(f"bad evidence span {self.char_start}..{self.char_end}")
+        if self.char_end - self.char_start != len(self.evidence):
+            raise ValueError("evidence span and evidence length disagree")
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorRow:
+    """An input the run could not read, or read only in part."""
+
+    source_file: str
+    stage: str  # read / normalise / segment / extract / write
+    error_type: str  # empty_file, not_a_pdf, corrupt_pdf, no_text_layer, undecodable_text ...
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """Everything one input produced: its issue (None when unreadable) and its errors."""
+
+    source_file: str
+    issue: Issue | None
+    facts: tuple = field(default=())  # fact rows from extract (issue 5)
+    errors: tuple[ErrorRow, ...] = ()

@@ -1,0 +1,156 @@
+"""The only reader of the rule files in pipeline/data/.
+
+Domain knowledge (radical code points, metadata labels, units, unit names ...) is kept
+as UTF-8 TSV data, the way OpenCC keeps its dictionaries: a `#` header that says what
+the file is, then one `key<TAB>value[<TAB>comment]` entry per line, keys unique and
+sorted. This module parses each file once, returns read-only mappings, and builds the
+derived tables (Kangxi radicals from Unicode's decompositions, traditional spellings of
+labels) itself so that nobody keeps them by hand.
+
+    python -m pipeline.rules --check   # what `make check-data` runs
+    python -m pipeline.rules --sort    # what `make sort-data` runs
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import unicodedata
+from functools import cache
+from importlib import resources
+from types import MappingProxyType
+from typing import Mapping
+
+KANGXI_RADICALS = range(0x2F00, 0x2FD6)  # Unicode block "Kangxi Radicals"
+
+
+class RuleFileError(ValueError):
+    """A malformed rule file; the message names the file and line."""
+
+
+def _rule_files() -> list[str]:
+    return sorted(p.name for p in resources.files("pipeline.data").iterdir() if p.name.endswith(".tsv"))
+
+
+def _read(name: str) -> str:
+    return resources.files("pipeline.data").joinpath(name).read_text(encoding="utf-8")
+
+
+def parse_rule_file(name: str, text: str) -> list[tuple[int, str, str]]:
+    """Entries of a rule file as (line number, key, value); header and comments skipped."""
+    entries = []
+    lines = text.splitlines()
+    if not lines or not lines[0].startswith("#"):
+        raise RuleFileError(f"{name}:1: a rule file starts with a '#' header saying what it holds")
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if len(cells) < 2 or not cells[0] or not cells[1]:
+            raise RuleFileError(f"{name}:{number}: expected 'key<TAB>value', got {line!r}")
+        entries.append((number, cells[0], cells[1]))
+    return entries
+
+
+def check_rule_file(name: str, text: str) -> list[str]:
+    """Problems with a rule file: duplicate or unsorted keys, entries mapping to themselves."""
+    problems = []
+    entries = parse_rule_file(name, text)
+    seen: dict[str, int] = {}
+    for number, key, value in entries:
+        if key in seen:
+            problems.append(f"{name}:{number}: duplicate key {key!r} (first on line {seen[key]})")
+        seen[key] = number
+        if key == value:
+            problems.append(f"{name}:{number}: {key!r} maps to itself")
+    keys = [key for _, key, _ in entries]
+    if keys != sorted(keys):
+        problems.append(f"{name}: keys are not sorted (run `make sort-data`)")
+    return problems
+
+
+def sort_rule_file(text: str) -> str:
+    """The same file with its entries in key order; header comments stay on top."""
+    lines = text.splitlines()
+    header = [line for line in lines if line.startswith("#")]
+    body = sorted((line for line in lines if line.strip() and not line.startswith("#")),
+                  key=lambda line: line.split("\t", 1)[0])
+    return "\n".join(header + body) + "\n"
+
+
+@cache
+def table(name: str) -> Mapping[str, str]:
+    """A rule file as a read-only key -> value mapping."""
+    return MappingProxyType({key: value for _, key, value in parse_rule_file(name, _read(name))})
+
+
+@cache
+def radical_map() -> Mapping[int, str]:
+    """Radical code point -> unified ideograph, for `str.translate`.
+
+    Kangxi radicals decompose (compatibility) to their ideograph, so that half is derived
+    from Unicode itself; the CJK Radicals Supplement has no decomposition and comes from
+    radicals_supplement.tsv.
+    """
+    mapping = {}
+    for cp in KANGXI_RADICALS:
+        ideograph = unicodedata.normalize("NFKC", chr(cp))
+        if ideograph != chr(cp):
+            mapping[cp] = ideograph
+    for key, value in table("radicals_supplement.tsv").items():
+        if not key.startswith("U+"):
+            raise RuleFileError(f"radicals_supplement.tsv: key {key!r} is not a U+XXXX code point")
+        mapping[int(key[2:], 16)] = value
+    return MappingProxyType(mapping)
+
+
+@cache
+def _t2s():
+    import opencc  # local: only traditional labels need it
+
+    return opencc.OpenCC("t2s")
+
+
+def metadata_column(label: str) -> str | None:
+    """The documents column a web page's metadata label names, or None.
+
+    Labels come spaced (`索 引 号`) and, on mirror pages, in traditional script
+    (`來源`, `發佈日期`); both are folded before the lookup in label_aliases.tsv.
+    `-` in the file marks a label that is recognised but not stored.
+    """
+    label = "".join(label.split()).rstrip(":：")
+    labels = table("label_aliases.tsv")
+    column = labels.get(label) or labels.get(_t2s().convert(label))
+    return None if column in (None, "-") else column
+
+
+def is_metadata_label(label: str) -> bool:
+    label = "".join(label.split()).rstrip(":：")
+    labels = table("label_aliases.tsv")
+    return label in labels or _t2s().convert(label) in labels
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipeline.rules", description=__doc__.split("\n\n")[0])
+    group = parser.add_mutually_exclusive_group(required=True)
+    group.add_argument("--check", action="store_true", help="report malformed, unsorted or duplicate entries")
+    group.add_argument("--sort", action="store_true", help="rewrite the rule files in key order")
+    args = parser.parse_args(argv)
+    problems = []
+    for name in _rule_files():
+        text = _read(name)
+        if args.sort:
+            path = resources.files("pipeline.data").joinpath(name)
+            path.write_text(sort_rule_file(text), encoding="utf-8")  # type: ignore[attr-defined]
+            text = _read(name)
+        try:
+            problems += check_rule_file(name, text)
+        except RuleFileError as exc:
+            problems.append(str(exc))
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(f"{len(_rule_files())} rule files, {len(problems)} problems")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,184 @@
+"""One declared Arrow schema per output table: the data contract in code.
+
+Every column has an explicit type, nullability and a description (field metadata);
+each schema carries `schema_version`. No other module builds a schema, and `write`
+always casts to these, so a record field with no column, or a value that will not
+cast, fails with the table and the column named instead of silently changing a file
+analysts depend on (dlt's "freeze" contract).
+
+A change here ships with: a SCHEMA_VERSION bump, a CHANGELOG entry, and a test that
+reads the previous version's files.
+"""
+from __future__ import annotations
+
+import pyarrow as pa
+
+SCHEMA_VERSION = "1"
+
+_STR, _I32, _I64, _F64, _BOOL, _DATE = pa.string(), pa.int32(), pa.int64(), pa.float64(), pa.bool_(), pa.date32()
+
+
+def col(name: str, type_: pa.DataType, doc: str, nullable: bool = True) -> pa.Field:
+    return pa.field(name, type_, nullable=nullable, metadata={"description": doc})
+
+
+def table_schema(name: str, doc: str, *fields: pa.Field) -> pa.Schema:
+    return pa.schema(fields, metadata={"table": name, "description": doc, "schema_version": SCHEMA_VERSION})
+
+
+# Provenance: every fact row can be traced to the sentence that states it.
+def _provenance() -> list[pa.Field]:
+    return [
+        col("doc_id", _STR, "the document the fact was read from (documents.doc_id)", nullable=False),
+        col("source_file", _STR, "input file, relative to the folder given to `gazette extract`", nullable=False),
+        col("page", _I32, "PDF page (1-based) of the evidence; null for HTML and text"),
+        col("char_start", _I64, "start of the evidence in documents.text", nullable=False),
+        col("char_end", _I64, "end (exclusive) of the evidence in documents.text", nullable=False),
+        col("evidence", _STR, "the sentence the fact came from; equals documents.text[char_start:char_end]",
+            nullable=False),
+    ]
+
+
+DOCUMENTS = table_schema(
+    "documents", "one row per document (公文) found in any input",
+    col("doc_id", _STR, "stable id: sha256 of the input bytes and the document's position", nullable=False),
+    col("source_file", _STR, "input file, relative to the folder given to `gazette extract`", nullable=False),
+    col("source_sha256", _STR, "sha256 of the input file's bytes", nullable=False),
+    col("source_format", _STR, "pdf, html or txt", nullable=False),
+    col("position", _I32, "0-based order of the document in its input", nullable=False),
+    col("page_start", _I32, "first PDF page of the document (null for HTML/text)"),
+    col("page_end", _I32, "last PDF page of the document (null for HTML/text)"),
+    col("gazette_title", _STR, "the gazette the document was printed in (嘉兴市人民政府公报)"),
+    col("gazette_year", _I32, "the gazette issue's year"),
+    col("gazette_issue", _STR, "issue number as printed (11; a combined issue 07、08)"),
+    col("gazette_issue_total", _STR, "running issue number (257; 241、242)"),
+    col("doc_number", _STR, "文号 in GB/T 9704 form: 嘉政发〔2024〕19号"),
+    col("doc_number_raw", _STR, "文号 as printed"),
+    col("issuer_code", _STR, "issuer part of the 文号 (嘉政发)"),
+    col("doc_year", _I32, "year part of the 文号"),
+    col("doc_seq", _I32, "sequence part of the 文号"),
+    col("title", _STR, "full title, line-wrap spaces removed"),
+    col("issuer", _STR, "发文机关, from the title or the signature"),
+    col("doc_type", _STR, "文种: 通知, 意见, 决定, 实施方案, 政策解读, 人事任免 ..."),
+    col("category", _STR, "the gazette's own heading the document was listed under (市政府文件)"),
+    col("recipients", _STR, "主送机关 line"),
+    col("signed_date", _DATE, "成文日期: the date under the signature"),
+    col("published_date", _DATE, "发布日期 (web page) or the gazette's 出版 date"),
+    col("effective_date", _DATE, "施行 date resolved from the text"),
+    col("expiry_date", _DATE, "有效期至 date resolved from the text"),
+    col("validity", _STR, "有效 / 失效 / 尚未生效: the page's own 有效性, else computed against the run date"),
+    col("is_draft", _BOOL, "true for a 征求意见稿", nullable=False),
+    col("interprets_doc_number", _STR, "for a 政策解读: the 文号 of the document it explains"),
+    col("index_number", _STR, "web page 索引号"),
+    col("unified_number", _STR, "规范性文件统一编号 (ZJSP12-2025-0003)"),
+    col("script_original", _STR, "hans or hant: the script the source was written in"),
+    col("text", _STR, "normalised full text of the document; fact spans index into it", nullable=False),
+)
+
+SECTIONS = table_schema(
+    "sections", "the heading tree of each document",
+    col("doc_id", _STR, "documents.doc_id", nullable=False),
+    col("section_id", _STR, "stable id of the section", nullable=False),
+    col("parent_id", _STR, "section_id of the enclosing heading; null at level 1"),
+    col("level", _I32, "1 = 一、 2 = (一) 3 = 1. 4 = (1)", nullable=False),
+    col("number", _STR, "the heading's number as printed: 二, (三), 7"),
+    col("heading", _STR, "heading text up to the first 。 of the heading line"),
+    col("path", _STR, "numbers of the enclosing headings, outermost first: 二/(三)/7", nullable=False),
+    col("char_start", _I64, "start of the section in documents.text", nullable=False),
+    col("char_end", _I64, "end (exclusive) of the section in documents.text", nullable=False),
+    col("source_file", _STR, "input file", nullable=False),
+)
+
+TARGETS = table_schema(
+    "targets", "quantified goals a document commits to (到2027年 ... 1000亿元)",
+    col("section_path", _STR, "section path of the clause"),
+    col("target_year", _I32, "the 到YYYY年 that governs the clause; null if none"),
+    col("indicator", _STR, "what is counted: 人工智能产业营收规模, 链主企业"),
+    col("value", _F64, "the number as written"),
+    col("unit", _STR, "unit as written, spaces removed: 亿元, 家, EFlops, %"),
+    col("value_normalized", _F64, "value in base units: money in yuan, 万亩 in 亩, 万人 in 人"),
+    col("unit_normalized", _STR, "base unit of value_normalized"),
+    col("currency", _STR, "CNY by default, USD for 亿美元 ..."),
+    col("comparator", _STR, ">= for 以上/不低于/突破/超过, <= for 以下/不超过, = otherwise"),
+    *_provenance(),
+)
+
+SUBSIDIES = table_schema(
+    "subsidies", "money a policy gives: one row per amount",
+    col("section_path", _STR, "section path of the measure"),
+    col("measure", _STR, "heading of the measure (鼓励制造业投资)"),
+    col("beneficiary_condition", _STR, "who qualifies"),
+    col("kind", _STR, "补助, 奖励, 补贴, 贴息, 资助, 算力券 ..."),
+    col("amount_yuan", _F64, "a fixed amount, in yuan"),
+    col("rate", _F64, "a share of a base (0.05 for 5%)"),
+    col("rate_base", _STR, "what the rate applies to (实际投资额)"),
+    col("cap_yuan", _F64, "the most that is paid, in yuan"),
+    col("tier", _STR, "for 分别给予 lists: the label the amount pairs with (国家级, 2000万元)"),
+    col("currency", _STR, "CNY by default"),
+    col("responsible_units", pa.list_(_STR), "the measure's responsible units, in the order written"),
+    *_provenance(),
+)
+
+RESPONSIBLE_UNITS = table_schema(
+    "responsible_units", "who is in charge of each task (责任单位), one row per unit",
+    col("section_path", _STR, "section path of the task the parenthesis closes"),
+    col("task", _STR, "heading of the task"),
+    col("unit_raw", _STR, "the unit as written (市经信局)", nullable=False),
+    col("unit", _STR, "canonical full name where the abbreviation is known, else unit_raw", nullable=False),
+    col("position", _I32, "1-based order in the parenthesis", nullable=False),
+    col("is_lead", _BOOL, "lead unit under the document's 列第一位的为牵头单位 rule", nullable=False),
+    col("is_implicit", _BOOL, "added to every task by a 均为责任单位,不再列出 clause", nullable=False),
+    *_provenance(),
+)
+
+DATES = table_schema(
+    "dates", "every dated fact, one row each",
+    col("kind", _STR, "signed, published, effective, expiry, deadline, period_start, period_end, event",
+        nullable=False),
+    col("date", _DATE, "the date; a month or year keeps its first day", nullable=False),
+    col("precision", _STR, "day, month or year", nullable=False),
+    col("raw", _STR, "the date as written"),
+    *_provenance(),
+)
+
+APPOINTMENTS = table_schema(
+    "appointments", "人事任免: one row per person and action",
+    col("action", _STR, "任命 or 免去", nullable=False),
+    col("person", _STR, "the person's name", nullable=False),
+    col("position", _STR, "the post"),
+    col("organization", _STR, "the body the post belongs to"),
+    col("note", _STR, "挂职一年, 试用期一年 ..."),
+    col("period", _STR, "the month of the 任免 list (2024年10月)"),
+    *_provenance(),
+)
+
+GAZETTE_ISSUES = table_schema(
+    "gazette_issues", "one row per input file read",
+    col("source_file", _STR, "input file", nullable=False),
+    col("source_sha256", _STR, "sha256 of the input file's bytes", nullable=False),
+    col("source_format", _STR, "pdf, html or txt", nullable=False),
+    col("pages", _I32, "PDF pages read (null for HTML/text)"),
+    col("gazette_title", _STR, "嘉兴市人民政府公报"),
+    col("gazette_year", _I32, "issue year"),
+    col("gazette_issue", _STR, "issue number as printed (11; 07、08)"),
+    col("gazette_issue_total", _STR, "running issue number (257; 241、242)"),
+    col("published_date", _DATE, "出版 date"),
+    col("toc_entries", _I32, "documents the 目录 lists"),
+    col("documents_found", _I32, "documents found in the body", nullable=False),
+    col("toc_missing", pa.list_(_STR), "目录 entries not found in the body (empty for a well-read issue)"),
+)
+
+ERRORS = table_schema(
+    "errors", "one row per input the run could not read, or read only in part",
+    col("source_file", _STR, "input file", nullable=False),
+    col("stage", _STR, "read, normalise, segment, extract or write", nullable=False),
+    col("error_type", _STR, "empty_file, not_a_pdf, corrupt_pdf, no_text_layer, undecodable_text ...",
+        nullable=False),
+    col("message", _STR, "what went wrong, for a person", nullable=False),
+)
+
+SCHEMAS: dict[str, pa.Schema] = {
+    s.metadata[b"table"].decode(): s
+    for s in (DOCUMENTS, SECTIONS, TARGETS, SUBSIDIES, RESPONSIBLE_UNITS, DATES, APPOINTMENTS,
+              GAZETTE_ISSUES, ERRORS)
+}
