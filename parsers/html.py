@@ -48,11 +48,13 @@ MIN_ARTICLE_CHARS = 200
 
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
-# A label is a short run of Han characters (possibly spaced: 索 引 号) before a colon;
-# mirror pages annotate characters with pinyin (`點(diǎn)擊:`), which may sit inside it.
+# A label is a short run of Han characters before a colon; mirror pages annotate
+# characters with pinyin (`點(diǎn)擊:`), which may sit inside it.
 _HAN = r"\p{Han}(?:\([a-z\u00e0-\u01dc]+\))?"
 _PINYIN = regex.compile(r"\([a-z\u00e0-\u01dc]+\)")
-_LABEL = regex.compile(rf"({_HAN}(?:[ \u3000]?{_HAN}){{0,11}})[ \u3000]*[:：]")
+_LABEL = regex.compile(rf"((?:{_HAN}){{1,12}})[ \u3000]*[:：]")
+# Labels spaced out letter by letter (`索 引 号`): single characters between spaces.
+_SPACED_LETTERS = regex.compile(r"(?<!\p{Han})\p{Han}(?:[ \u3000]\p{Han})+(?!\p{Han})")
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u3000]+")
 
 
@@ -70,7 +72,7 @@ def parse(path: Path, source_file: str | None = None) -> RawIssue:
         raise ReadError("no_content", "the page holds no article text")
     return RawIssue(source_file=source_file or str(path), source_sha256=sha256, source_format="html",
                     text=page.body, metadata=page.metadata, title=page.title,
-                    lines_are_paragraphs=True, encoding=encoding)
+                    line_breaks="paragraphs", encoding=encoding)
 
 
 class Page:
@@ -213,20 +215,28 @@ def _metadata(root, article, meta: dict[str, str]) -> tuple[tuple[str, str], ...
 def split_label_values(line: str) -> list[tuple[str, str]]:
     """`索引号: 0025 文号: 嘉政办发〔2025〕18号` -> [(索引号, 0025), (文号, 嘉政办发〔2025〕18号)].
 
-    A value runs to the next `label:`; only labels known to label_aliases.tsv start a pair,
-    but any `label:` ends the value before it (`浏览次数:` ends 信息来源's value).
+    A value runs to the next `label:`. Only labels known to label_aliases.tsv start a
+    pair, but any `label:` ends the value before it (`浏览次数:` ends 信息来源's value).
+    A known label may end a longer run of characters (`嘉兴市人民政府发文字号:`): the
+    run's start is then part of the previous value.
     """
-    matches = list(_LABEL.finditer(line))
+    line = _SPACED_LETTERS.sub(lambda m: regex.sub(r"[ \u3000]", "", m.group()), line)
+    labels = []  # (label start, value start, known label or None)
+    for match in _LABEL.finditer(line):
+        run = match.group(1)
+        found = None
+        for k in range(len(run)):
+            candidate = _PINYIN.sub("", run[k:])
+            if rules.is_metadata_label(candidate):
+                found = (match.start(1) + k, candidate)
+                break
+        start, label = found if found else (match.start(1), None)
+        labels.append((start, match.end(), label))
     pairs = []
-    for i, match in enumerate(matches):
-        # The regex may have swallowed words before the label (`高新院 日期`); a known
-        # label is a suffix of the match.
-        label = _PINYIN.sub("", match.group(1))
-        known = next((label[k:] for k in range(len(label)) if rules.is_metadata_label(label[k:])), None)
-        if not known:
-            continue
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(line)
-        pairs.append((known, line[match.end():end].strip()))
+    for i, (_, value_start, label) in enumerate(labels):
+        if label:
+            end = labels[i + 1][0] if i + 1 < len(labels) else len(line)
+            pairs.append((label, line[value_start:end].strip()))
     return pairs
 
 

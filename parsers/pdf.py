@@ -42,6 +42,7 @@ GUTTER_BAND = (0.3, 0.7)    # where a column gutter may lie, as shares of the pa
 MAX_GUTTER_CROSSINGS = 0.08  # share of body rows that may span the gutter (titles, tables)
 MIN_COLUMN_ROWS = 0.3       # share of body rows that must have text on each side
 MIN_ROWS_FOR_COLUMNS = 6    # fewer body rows than this: do not look for columns
+MIN_TABLE_RULES = 4         # fewer ruling lines than this on a page: no table to look for
 MIN_MARGIN_LINES = 3        # a margin is a line start/end shared by at least this many lines
 MIN_MARGIN_SHARE = 0.03     # ... and by this share of the document's lines
 
@@ -104,7 +105,7 @@ def parse(path: Path, source_file: str | None = None) -> RawIssue:
                         f"{len(pages)} page(s) without a text layer (scanned images?); OCR is not done here")
     text, spans = assemble(pages)
     return RawIssue(source_file=source_file or str(path), source_sha256=sha256, source_format="pdf",
-                    text=text, pages=spans, warnings=tuple(warnings))
+                    text=text, pages=spans, line_breaks="layout", warnings=tuple(warnings))
 
 
 def _describe(data: bytes) -> str:
@@ -121,7 +122,10 @@ def _describe(data: bytes) -> str:
 def read_page(number: int, page) -> PageLines:
     chars = [Char(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], c["size"] or 10.0)
              for c in page.chars if c.get("upright", True)]
-    rows = group_rows(chars)
+    table_rows, boxes = ruled_table_rows(page, chars)
+    if boxes:
+        chars = [c for c in chars if not any(_inside(c, box) for box in boxes)]
+    rows = sorted(group_rows(chars) + table_rows, key=lambda r: r[0].top)
     header = footer = None
     if rows and rows[0][0].bottom < page.height * HEADER_BAND:
         header = _row_text(rows[0])
@@ -131,6 +135,46 @@ def read_page(number: int, page) -> PageLines:
     gutter = find_gutter(body, page.width)
     lines = order_lines(body, gutter)
     return PageLines(number, header, footer, tuple(lines), gutter)
+
+
+def ruled_table_rows(page, chars: list[Char]) -> tuple[list[list[Char]], list[tuple]]:
+    """Rows of the page's ruled tables, each as one row of cell "characters".
+
+    A cell's text may wrap inside the cell; read line by line, the wrapped part would
+    become a line of its own. So a table with ruling lines (pdfplumber's table finder)
+    is read cell by cell: each table row becomes one row whose "characters" are its
+    cells, separated by tabs, placed where the row starts.
+    """
+    if len(page.lines) + len(page.rects) < MIN_TABLE_RULES:
+        return [], []
+    rows, boxes = [], []
+    for table in page.find_tables():
+        cells = [[c for c in row.cells] for row in table.rows]
+        if len(cells) < 2 or max(len(r) for r in cells) < 2:
+            continue
+        boxes.append(table.bbox)
+        for row in cells:
+            texts = [_cell_text(chars, box) if box else "" for box in row]
+            if not any(texts):
+                continue
+            present = [box for box in row if box]
+            size = next((c.size for c in chars if any(_inside(c, b) for b in present)), 10.0)
+            top = min(box[1] for box in present)
+            out = [Char(text + ("\t" if i < len(texts) - 1 else ""), box[0], box[2], top, top + size, size)
+                   for i, (text, box) in enumerate(zip(texts, row, strict=True)) if box]
+            rows.append(out)
+    return rows, boxes
+
+
+def _inside(ch: Char, box: tuple) -> bool:
+    x0, top, x1, bottom = box
+    mid_x, mid_y = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
+    return x0 <= mid_x <= x1 and top <= mid_y <= bottom
+
+
+def _cell_text(chars: list[Char], box: tuple) -> str:
+    """A cell's text: its lines joined (a wrapped cell is one value)."""
+    return "".join(_text_of(r) for r in group_rows([c for c in chars if _inside(c, box)]))
 
 
 def group_rows(chars: list[Char]) -> list[list[Char]]:
@@ -154,6 +198,10 @@ def _text_of(chars: list[Char]) -> str:
     out: list[str] = []
     prev: Char | None = None
     for ch in chars:
+        if ch.text.endswith("\t"):  # a ruled-table cell, tab included
+            out.append(ch.text)
+            prev = ch
+            continue
         if not ch.text.strip():
             if out and out[-1] not in " \t":
                 out.append(" ")
@@ -166,7 +214,7 @@ def _text_of(chars: list[Char]) -> str:
                 out.append(" ")
         out.append(ch.text)
         prev = ch
-    return "".join(out).strip()
+    return "".join(out).strip(" ")
 
 
 def _intervals(row: list[Char]) -> list[tuple[float, float]]:

@@ -15,7 +15,7 @@ declares its own, and runs in that order:
 7. `trim_lines`       leading/trailing spaces of every line, blank lines collapsed.
 8. `join_broken_lines` a line that does not end its paragraph continues on the next,
                       unless that one is a heading, a new item or another structural line
-                      (only for inputs whose line breaks are not paragraphs already).
+                      (how far the reader's breaks are trusted: RawIssue.line_breaks).
 9. `drop_repeated_article` a page that prints its article twice keeps one copy.
 
 Every step is a pure function MappedText -> MappedText. MappedText carries, for each
@@ -115,7 +115,7 @@ PINYIN_LETTERS = "a-zü" + TONE_MARKS
 _PINYIN_GLOSS = regex.compile(
     rf"(?<=\p{{Han}})[(（]\s*[{PINYIN_LETTERS}]*[{TONE_MARKS}][{PINYIN_LETTERS}]*\s*[)）]")
 _COMBINING_RUN = regex.compile(r"\P{M}\p{M}+")
-_SPACE_BESIDE_CJK = regex.compile(rf"(?<=[{CJK}])[ \t\u00a0\u3000]+(?=\S)|(?<=\S)[ \t\u00a0\u3000]+(?=[{CJK}])")
+_SPACE_BESIDE_CJK = regex.compile(rf"(?<=[{CJK}])[ \u00a0\u3000]+(?=\S)|(?<=\S)[ \u00a0\u3000]+(?=[{CJK}])")
 _LINE_EDGE_SPACE = regex.compile(r"^[ \t\u00a0\u3000]+|[ \t\u00a0\u3000]+$", regex.M)
 _BLANK_LINES = regex.compile(r"\n{2,}")
 _LEADING_NEWLINES = regex.compile(r"^\n+|\n+$")
@@ -133,14 +133,15 @@ FULLWIDTH_TO_ASCII = {
 
 # --- line joining -----------------------------------------------------------------------------
 
-# A line shorter than this is a title, a signature, a date or a label, not the first part
-# of a paragraph cut by an old page break; it is never joined to the next line by length
-# alone (it still is when it ends in a comma).
+# A heading line shorter than this is a bare heading (一、总体要求), never continued.
 MIN_CONTINUED_LINE_CHARS = 20
 # Punctuation after which a paragraph always goes on.
 CONTINUING_END = "、，,（(“‘《〔[【—-/"
 # Punctuation that may end a paragraph.
 FINAL_END = "。！？!?；;：:…"
+# Marks that show a line is running prose; titles, signatures, dates and cover lines
+# have none, so a line without them that ends without punctuation is left alone.
+CLAUSE_MARKS = "，,、；;。"
 # Lines that start something new: headings and items (一、 (一) 1. (1) 第一条), 附件,
 # dates, 文号 lines and bracketed lines such as (此件公开发布).
 _STARTS_BLOCK = regex.compile(
@@ -160,12 +161,14 @@ _STARTS_BLOCK = regex.compile(
 _TOC_LEADER = regex.compile(r"(\.{4,}|…{2,}|·{4,})\s*[(（]?\s*[0-9]+\s*[)）]?$")
 
 
-def ends_paragraph(line: str, next_line: str) -> bool:
+def ends_paragraph(line: str, next_line: str, *, trust_breaks: bool = False) -> bool:
     """Whether a line break between these two lines is a real paragraph end.
 
-    A line continues on the next when it ends in a comma-like mark; or when it is long,
-    ends without final punctuation, and the next line does not start a heading, an item
-    or another structural line.
+    A line continues on the next when it ends in a comma-like mark. Unless the reader's
+    breaks are trusted (`trust_breaks`: a PDF's layout already decided), it also
+    continues when it is running prose (it has a clause mark) that stops without final
+    punctuation. Never when the next line starts a heading, an item, a date, a 文号 or
+    a bracketed line, and never after a bare heading or a table row.
     """
     if not line or not next_line or "\t" in line or "\t" in next_line:
         return True
@@ -174,9 +177,11 @@ def ends_paragraph(line: str, next_line: str) -> bool:
     last = line[-1]
     if last in CONTINUING_END:
         return False
-    if last in FINAL_END or last in "”’)）】〕]》":
+    if trust_breaks or last in FINAL_END or last in "”’)）】〕]》":
         return True
-    return len(line) < MIN_CONTINUED_LINE_CHARS
+    if _STARTS_BLOCK.match(line) and len(line) < MIN_CONTINUED_LINE_CHARS:
+        return True
+    return not any(mark in line[:-1] for mark in CLAUSE_MARKS)
 
 
 # --- the steps --------------------------------------------------------------------------------
@@ -237,16 +242,24 @@ def trim_lines(text: MappedText) -> MappedText:
     return text.sub(_LEADING_NEWLINES, "")
 
 
-def join_broken_lines(text: MappedText) -> MappedText:
-    """Remove the line breaks that do not end a paragraph (see `ends_paragraph`)."""
+def join_broken_lines(text: MappedText, *, trust_breaks: bool = False) -> MappedText:
+    """Remove the line breaks that do not end a paragraph (see `ends_paragraph`).
+
+    The decision looks at the paragraph built so far, not only at the last line, so a
+    second pass over the result finds nothing more to join (the step is idempotent).
+    """
     lines = text.text.split("\n")
-    breaks = []
-    offset = 0
+    breaks = []  # offsets of the newlines to remove
+    line_start = 0
+    paragraph = lines[0]
     for line, nxt in zip(lines, lines[1:], strict=False):
-        offset += len(line)
-        if not ends_paragraph(line, nxt):
-            breaks.append(offset)
-        offset += 1
+        newline_at = line_start + len(line)
+        if ends_paragraph(paragraph, nxt, trust_breaks=trust_breaks):
+            paragraph = nxt
+        else:
+            breaks.append(newline_at)
+            paragraph += nxt
+        line_start = newline_at + 1
     if not breaks:
         return text
     parts, origin, pos = [], [], 0
@@ -300,15 +313,18 @@ NORMALISATION_CHAIN: tuple[Callable[[MappedText], MappedText], ...] = (
 )
 
 
-def normalise_text(text: str, *, script: str | None = None, join_lines: bool = True) -> MappedText:
-    """Run the chain over one text. `script` skips detection; `join_lines=False` keeps
-    every line break (web pages, whose paragraphs are their <p> elements)."""
+def normalise_text(text: str, *, script: str | None = None, line_breaks: str = "unknown") -> MappedText:
+    """Run the chain over one text. `script` skips detection; `line_breaks` says which
+    line breaks may be re-joined (see records.LINE_BREAKS)."""
     script = script or detect_script(text)
     mapped = MappedText.of(text)
     for step in NORMALISATION_CHAIN:
         if step is to_simplified and script != "hant":
             continue
-        if step is join_broken_lines and not join_lines:
+        if step is join_broken_lines:
+            if line_breaks == "paragraphs":
+                continue
+            mapped = join_broken_lines(mapped, trust_breaks=line_breaks == "layout")
             continue
         mapped = step(mapped)
     return mapped
@@ -316,13 +332,13 @@ def normalise_text(text: str, *, script: str | None = None, join_lines: bool = T
 
 def normalise_value(value: str, script: str) -> str:
     """A short field (title, metadata value): the same chain, on one line."""
-    return normalise_text(value, script=script, join_lines=False).text.replace("\n", " ")
+    return normalise_text(value, script=script, line_breaks="paragraphs").text.replace("\n", " ")
 
 
 def normalise(raw: RawIssue) -> RawIssue:
     """The stage: a RawIssue with normalised text, page spans moved, metadata cleaned."""
     script = detect_script(raw.text)
-    mapped = normalise_text(raw.text, script=script, join_lines=not raw.lines_are_paragraphs)
+    mapped = normalise_text(raw.text, script=script, line_breaks=raw.line_breaks)
     return dataclasses.replace(
         raw,
         text=mapped.text,

@@ -17,6 +17,12 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 FORMATS = ("pdf", "html", "txt")
+# How far the normaliser may trust a reader's line breaks:
+#   paragraphs  every break ends a paragraph (web pages: one <p> per paragraph)
+#   layout      the reader joined lines by geometry; a break is a paragraph end unless
+#               the line ends mid-clause (a comma), as when the source itself was cut
+#   unknown     plain text: breaks may be old page or column cuts
+LINE_BREAKS = ("paragraphs", "layout", "unknown")
 SCRIPTS = ("hans", "hant")
 
 
@@ -46,9 +52,8 @@ def page_at(pages: tuple[PageSpan, ...], offset: int) -> int | None:
 class RawIssue:
     """One input file read into text.
 
-    `text` is lines joined by "\\n". When `lines_are_paragraphs` is true (web pages,
-    whose <p> elements are the paragraphs) the normaliser keeps every line break;
-    otherwise it may re-join lines that a layout or an old page break cut.
+    `text` is lines joined by "\\n"; `line_breaks` (see LINE_BREAKS) tells the normaliser
+    which of them it may re-join.
     `metadata` holds (column, value) pairs a web page states about itself
     (文号, 成文日期 ...), already mapped to documents-table column names.
     """
@@ -60,7 +65,7 @@ class RawIssue:
     pages: tuple[PageSpan, ...] = ()
     metadata: tuple[tuple[str, str], ...] = ()
     title: str | None = None
-    lines_are_paragraphs: bool = False
+    line_breaks: str = "unknown"
     encoding: str | None = None
     script_original: str | None = None  # set by normalise
     warnings: tuple[str, ...] = ()  # parts of the file that could not be read
@@ -68,6 +73,8 @@ class RawIssue:
     def __post_init__(self):
         if self.source_format not in FORMATS:
             raise ValueError(f"unknown source_format {self.source_format!r}")
+        if self.line_breaks not in LINE_BREAKS:
+            raise ValueError(f"unknown line_breaks {self.line_breaks!r}")
         if self.script_original not in (None, *SCRIPTS):
             raise ValueError(f"unknown script {self.script_original!r}")
         for span in self.pages:

@@ -15,10 +15,10 @@ from __future__ import annotations
 import argparse
 import sys
 import unicodedata
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
-from typing import Mapping
 
 KANGXI_RADICALS = range(0x2F00, 0x2FD6)  # Unicode block "Kangxi Radicals"
 

@@ -1,0 +1,29 @@
+"""Shared fixtures: the sample corpus (copied into tests/fixtures) and one pipeline run over it."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import gazette
+from pipeline.schema import SCHEMAS
+
+CORPUS = Path(__file__).parent / "fixtures" / "corpus"
+RAW = CORPUS / "raw"
+MANIFEST = json.loads((CORPUS / "MANIFEST.json").read_text(encoding="utf-8"))
+
+
+def raw(name: str) -> Path:
+    return RAW / name
+
+
+@pytest.fixture(scope="session")
+def corpus_run(tmp_path_factory) -> dict[str, pd.DataFrame]:
+    """`gazette extract` over the whole corpus once; every table loaded with pandas."""
+    out = tmp_path_factory.mktemp("out")
+    result = CliRunner().invoke(gazette, ["extract", str(RAW), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return {name: pd.read_parquet(out / f"{name}.parquet") for name in SCHEMAS}

@@ -1,0 +1,131 @@
+"""`gazette` commands, run in-process on real inputs; the Parquet they write is checked."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import gazette
+from pipeline.schema import SCHEMAS
+from tests.conftest import MANIFEST, RAW
+
+README = Path(__file__).parent.parent / "README.md"
+BAD_INPUTS = {name for name, info in MANIFEST.items() if info["expect"] == "error"}
+GOOD_INPUTS = {name for name, info in MANIFEST.items() if info["expect"] == "ok"}
+
+
+def extract(input_dir: Path, out: Path):
+    return CliRunner().invoke(gazette, ["extract", str(input_dir), "--out", str(out)])
+
+
+def copy_inputs(names, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copy(RAW / name, folder / name)
+    return folder
+
+
+def test_every_command_has_help_with_an_example_and_is_in_the_readme():
+    readme = README.read_text(encoding="utf-8")
+    for name, command in gazette.commands.items():
+        result = CliRunner().invoke(gazette, [name, "--help"])
+        assert result.exit_code == 0, result.output
+        assert "Example:" in result.output
+        assert f"gazette {name}" in readme
+        for param in command.params:
+            if param.param_type_name == "option":
+                assert param.help, f"{name} {param.opts} has no help"
+
+
+def test_extract_writes_all_nine_tables(corpus_run):
+    assert set(corpus_run) == set(SCHEMAS) and len(SCHEMAS) == 9
+    docs = corpus_run["documents"]
+    assert set(docs["source_file"]) == GOOD_INPUTS
+    assert docs["doc_id"].is_unique
+
+
+def test_each_bad_input_gets_one_error_row_and_the_others_still_produce_output(corpus_run):
+    errors = corpus_run["errors"]
+    assert dict(zip(errors["source_file"], errors["error_type"], strict=True)) == {
+        "binary.txt": "undecodable_text", "empty.html": "empty_file", "empty.pdf": "empty_file",
+        "not-a-pdf.pdf": "not_a_pdf", "scanned.pdf": "no_text_layer", "truncated.pdf": "corrupt_pdf",
+    }
+    assert set(errors["stage"]) == {"read"}
+    assert not set(corpus_run["documents"]["source_file"]) & BAD_INPUTS
+
+
+def test_documents_keep_the_web_page_metadata_and_script(corpus_run):
+    docs = corpus_run["documents"].set_index("source_file")
+    web = docs.loc["jiaxing-2025-18.html"]
+    assert (web["index_number"], web["unified_number"], web["validity"]) == (
+        "002546445/2025-395096", "ZJSP12-2025-0003", "有效")
+    assert web["page_start"] is None or pd.isna(web["page_start"])
+    assert docs.loc["hangzhou-2023-ai-mirror.html", "script_original"] == "hant"
+    assert docs.loc["jiaxing-2024-11.pdf", "page_end"] == 13
+
+
+def test_bad_input_message_names_the_file(tmp_path):
+    inputs = copy_inputs(["scanned.pdf", "jiaxing-ai-plan-draft.txt"], tmp_path / "in")
+    result = extract(inputs, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "scanned.pdf: no_text_layer" in result.output
+    assert "1/2 files read" in result.output
+
+
+def test_run_with_no_readable_input_exits_non_zero_and_still_logs_errors(tmp_path):
+    inputs = copy_inputs(["empty.pdf", "binary.txt"], tmp_path / "in")
+    result = extract(inputs, tmp_path / "out")
+    assert result.exit_code != 0
+    assert "could be read" in result.output
+    assert len(pd.read_parquet(tmp_path / "out" / "errors.parquet")) == 2
+
+
+def test_folder_without_inputs_is_a_clean_error(tmp_path):
+    (tmp_path / "in").mkdir()
+    result = extract(tmp_path / "in", tmp_path / "out")
+    assert result.exit_code != 0 and "no .pdf" in result.output and "Traceback" not in result.output
+
+
+def test_unwritable_output_is_a_clean_error(tmp_path):
+    inputs = copy_inputs(["jiaxing-ai-plan-draft.txt"], tmp_path / "in")
+    (tmp_path / "blocker").write_text("a file where the output folder's parent should be")
+    result = extract(inputs, tmp_path / "blocker" / "out")
+    assert result.exit_code != 0 and "could not write" in result.output
+
+
+def test_a_later_run_keeps_the_rows_of_other_inputs(tmp_path):
+    out = tmp_path / "out"
+    assert extract(copy_inputs(["jiaxing-ai-plan-draft.txt"], tmp_path / "a"), out).exit_code == 0
+    assert extract(copy_inputs(["jiaxing-2025-18.html", "empty.pdf"], tmp_path / "b"), out).exit_code == 0
+    docs = pd.read_parquet(out / "documents.parquet")
+    assert sorted(docs["source_file"]) == ["jiaxing-2025-18.html", "jiaxing-ai-plan-draft.txt"]
+    assert list(pd.read_parquet(out / "errors.parquet")["source_file"]) == ["empty.pdf"]
+
+
+def test_rerunning_the_same_input_replaces_its_rows_with_the_same_ids(tmp_path):
+    inputs = copy_inputs(["jiaxing-2025-18.html"], tmp_path / "in")
+    extract(inputs, tmp_path / "out")
+    first = pd.read_parquet(tmp_path / "out" / "documents.parquet")
+    extract(inputs, tmp_path / "out")
+    second = pd.read_parquet(tmp_path / "out" / "documents.parquet")
+    assert len(second) == 1 and list(second["doc_id"]) == list(first["doc_id"])
+
+
+def test_a_file_that_becomes_readable_loses_its_old_error_row(tmp_path):
+    inputs = copy_inputs(["empty.pdf"], tmp_path / "in")
+    extract(inputs, tmp_path / "out")
+    shutil.copy(RAW / "jiaxing-ai-plan-draft.pdf", inputs / "empty.pdf")
+    assert extract(inputs, tmp_path / "out").exit_code == 0
+    assert pd.read_parquet(tmp_path / "out" / "errors.parquet").empty
+    assert len(pd.read_parquet(tmp_path / "out" / "documents.parquet")) == 1
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["extract", "--help"]])
+def test_python_dash_m_pipeline_is_the_same_program(argv):
+    import subprocess
+    import sys
+    result = subprocess.run([sys.executable, "-m", "pipeline", *argv], capture_output=True, text=True)
+    assert result.returncode == 0 and "Example:" in result.stdout
