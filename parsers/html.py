@@ -152,15 +152,18 @@ def _is_link_block(element) -> bool:
     return text > 0 and link_text / text >= MIN_LINK_TEXT_SHARE
 
 
-def _block_text(element) -> str:
-    """Text with a line break around every block element and <br>, a tab after each cell."""
+def _block_text(element, skip=None) -> str:
+    """Text with a line break around every block element and <br>, a tab after each cell.
+
+    `skip` is an element whose text is left out (the article, when reading the rest).
+    """
     parts: list[str] = []
 
     def walk(el):
+        if el is skip:
+            return
         tag = el.tag if isinstance(el.tag, str) else ""
-        if tag in BLOCK_TAGS:
-            parts.append("\n")
-        if tag == "br":
+        if tag in BLOCK_TAGS or tag == "br":
             parts.append("\n")
         if el.text:
             parts.append(el.text)
@@ -202,8 +205,7 @@ def _metadata(root, article, meta: dict[str, str]) -> tuple[tuple[str, str], ...
         if nxt is not None and label and rules.is_metadata_label(label) and len(label) <= 16:
             add(label, nxt.text_content())
     # 2. Runs of `label: value` text outside the article (info lines, <li> lists).
-    outside = _text_outside(root, article)
-    for line in outside.split("\n"):
+    for line in _block_text(root, skip=article).split("\n"):
         for label, value in split_label_values(line):
             add(label, value)
     # 3. Standard meta tags as a last resort.
@@ -238,26 +240,3 @@ def split_label_values(line: str) -> list[tuple[str, str]]:
             end = labels[i + 1][0] if i + 1 < len(labels) else len(line)
             pairs.append((label, line[value_start:end].strip()))
     return pairs
-
-
-def _text_outside(root, article) -> str:
-    """The page's text with the article body left out."""
-    parts: list[str] = []
-
-    def walk(el):
-        if el is article:
-            return
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if tag in BLOCK_TAGS or tag in CELL_TAGS or tag == "br":
-            parts.append("\n")
-        if el.text:
-            parts.append(el.text)
-        for child in el:
-            walk(child)
-            if child.tail:
-                parts.append(child.tail)
-        if tag in BLOCK_TAGS or tag in CELL_TAGS:
-            parts.append("\n")
-
-    walk(root)
-    return "".join(parts)
