@@ -128,9 +128,9 @@ def read_page(number: int, page) -> PageLines:
     rows = sorted(group_rows(chars) + table_rows, key=lambda r: r[0].top)
     header = footer = None
     if rows and rows[0][0].bottom < page.height * HEADER_BAND:
-        header = _row_text(rows[0])
+        header = _text_of(rows[0])
     if rows and len(rows) > (header is not None) and rows[-1][0].top > page.height * (1 - FOOTER_BAND):
-        footer = _row_text(rows[-1])
+        footer = _text_of(rows[-1])
     body = rows[1 if header is not None else 0: -1 if footer is not None else None]
     gutter = find_gutter(body, page.width)
     lines = order_lines(body, gutter)
@@ -187,10 +187,6 @@ def group_rows(chars: list[Char]) -> list[list[Char]]:
             rows.append([ch])
     rows = [sorted(r, key=lambda c: c.x0) for r in rows]
     return [r for r in rows if any(c.text.strip() for c in r)]
-
-
-def _row_text(row: list[Char]) -> str:
-    return _text_of([c for c in row])
 
 
 def _text_of(chars: list[Char]) -> str:

@@ -9,7 +9,6 @@ the stages.
 """
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -99,7 +98,3 @@ def run(input_root: Path, out_dir: Path, *, progress: Callable | None = None,
     summary.rows = write_tables(out_dir, rows, replaced_sources={source for _, source in inputs})
     summary.seconds = time.perf_counter() - started
     return summary
-
-
-def report_error(error: ErrorRow) -> None:
-    print(f"gazette: {error.source_file}: {error.error_type} ({error.stage}): {error.message}", file=sys.stderr)
