@@ -94,12 +94,12 @@ def parse_page(html: str) -> Page:
     lxml.etree.strip_elements(root, lxml.etree.Comment, with_tail=False)
     title = _title(root, meta)
     for element in list(root.iter(*NON_CONTENT_TAGS)):
-        _drop(element)
+        element.drop_tree()  # drop_tree keeps the tail text, which belongs to the parent
     article = _article_root(root)
     metadata = _metadata(root, article, meta)
     for block in list(article.iter()):
         if block is not article and block.getparent() is not None and _is_link_block(block):
-            _drop(block)
+            block.drop_tree()
     lines = [line for line in (_clean_line(x) for x in _block_text(article).split("\n")) if line]
     if title and lines and _clean_line(lines[0]) == _clean_line(title):
         lines = lines[1:]  # the article root included the <h1> itself
@@ -119,11 +119,6 @@ def _title(root, meta: dict[str, str]) -> str | None:
         if text:
             return text
     return None
-
-
-def _drop(element) -> None:
-    """Remove an element but keep its tail text, which belongs to the parent."""
-    element.drop_tree()
 
 
 def _article_root(root):

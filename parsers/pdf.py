@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pdfplumber
 
+from pipeline.patterns import TOC_LEADER
 from pipeline.records import PageSpan, RawIssue
 
 from . import ReadError, read_bytes
@@ -48,7 +49,6 @@ MIN_MARGIN_SHARE = 0.03     # ... and by this share of the document's lines
 
 _PAGE_NUMBER = re.compile(r"^[\s\-—–－~·•]*(第\s*)?[0-9]{1,4}(\s*页)?(\s*/\s*(共\s*)?[0-9]{1,4}\s*页?)?[\s\-—–－~·•]*$")
 _DIGITS = re.compile(r"[0-9]+")
-_TOC_LEADER = re.compile(r"(\.{4,}|…{2,}|·{4,})\s*[(（]?\s*[0-9]+\s*[)）]?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,7 +376,7 @@ def continues(prev: Line, nxt: Line, margins: Margins) -> bool:
     margin too, but each is a line of its own.
     """
     return (margins.full_right(prev) and margins.flush_left(nxt) and abs(prev.size - nxt.size) < 0.5
-            and not any("\t" in line.text or _TOC_LEADER.search(line.text) for line in (prev, nxt)))
+            and not any("\t" in line.text or TOC_LEADER.search(line.text) for line in (prev, nxt)))
 
 
 def assemble(pages: list[PageLines]) -> tuple[str, tuple[PageSpan, ...]]:

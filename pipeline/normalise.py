@@ -34,6 +34,7 @@ from functools import cache
 import regex
 
 from pipeline import rules
+from pipeline.patterns import TOC_LEADER
 from pipeline.records import PageSpan, RawIssue
 
 # --- mapped text ------------------------------------------------------------------------------
@@ -158,7 +159,6 @@ _STARTS_BLOCK = regex.compile(
       | [0-9]{4}\s*年\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日\s*$
       | \S{1,12}[〔\[［(（][0-9]{4}\s*[〕\]］)）]\s*第?[0-9]+\s*号
     )""", regex.X)
-_TOC_LEADER = regex.compile(r"(\.{4,}|…{2,}|·{4,})\s*[(（]?\s*[0-9]+\s*[)）]?$")
 
 
 def ends_paragraph(line: str, next_line: str, *, trust_breaks: bool = False) -> bool:
@@ -172,7 +172,7 @@ def ends_paragraph(line: str, next_line: str, *, trust_breaks: bool = False) -> 
     """
     if not line or not next_line or "\t" in line or "\t" in next_line:
         return True
-    if _TOC_LEADER.search(line) or _STARTS_BLOCK.match(next_line):
+    if TOC_LEADER.search(line) or _STARTS_BLOCK.match(next_line):
         return True
     last = line[-1]
     if last in CONTINUING_END:
