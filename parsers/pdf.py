@@ -9,7 +9,8 @@ pdfplumber gives every character with its box. From those boxes this module
    page-number footers (`— 3 —`, `- 3 -`, `第3页`),
 4. joins a line to the next one when the layout shows the paragraph goes on: the line
    runs to the right edge of its column and the next starts flush left, not indented.
-   This also joins paragraphs across columns and pages.
+   This also joins paragraphs across columns and pages. A centred heading wrapped over
+   several lines (a title, `【市政府人事任免】(2024` / `年` / `10` / `月份)`) is joined too.
 
 Pages are read one at a time and released, so memory stays flat on long issues; only
 the small per-line records are kept until the header pass has seen every page.
@@ -46,6 +47,10 @@ MIN_ROWS_FOR_COLUMNS = 6    # fewer body rows than this: do not look for columns
 MIN_TABLE_RULES = 4         # fewer ruling lines than this on a page: no table to look for
 MIN_MARGIN_LINES = 3        # a margin is a line start/end shared by at least this many lines
 MIN_MARGIN_SHARE = 0.03     # ... and by this share of the document's lines
+HEADING_LEADING = 1.0       # a wrapped heading's next line starts within this below the last
+CENTRE_TOLERANCE = 1.5      # a centred line's middle is this close to its column's middle
+FOOT_OF_PAGE = 4.0          # a heading ending this close to the text's foot may go on overleaf
+HEADING_SIZE = 1.2          # a heading is set at least this many times the body text's size
 
 _PAGE_NUMBER = re.compile(r"^[\s\-—–－~·•]*(第\s*)?[0-9]{1,4}(\s*页)?(\s*/\s*(共\s*)?[0-9]{1,4}\s*页?)?[\s\-—–－~·•]*$")
 _DIGITS = re.compile(r"[0-9]+")
@@ -69,6 +74,8 @@ class Line:
     x0: float
     x1: float
     size: float
+    top: float = 0.0
+    bottom: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,7 +292,8 @@ def _make_lines(rows: list[tuple[list[Char], str | None]]) -> list[Line]:
         text = _text_of(row)
         if text:
             size = Counter(round(c.size, 1) for c in row if c.text.strip()).most_common(1)[0][0]
-            lines.append(Line(text=text, x0=_x0(row), x1=_x1(row), size=size))
+            lines.append(Line(text=text, x0=_x0(row), x1=_x1(row), size=size,
+                              top=min(c.top for c in row), bottom=max(c.bottom for c in row)))
     return lines
 
 
@@ -325,6 +333,8 @@ class Margins:
 
     gutter: float | None
     edges: dict  # region -> (left, right)
+    body_size: float = 0.0  # the commonest size of a line: body text
+    foot: float = 0.0  # where full pages' text ends (the lowest line bottom most pages share)
 
     @classmethod
     def measure(cls, pages: list[PageLines]) -> Margins:
@@ -340,7 +350,11 @@ class Margins:
             starts = _peaks((line.x0 for line in lines), needed)
             ends = _peaks((line.x1 for line in lines), needed)
             edges[region] = (min(starts), max(ends))
-        return cls(gutter, edges)
+        sizes = Counter(line.size for page in pages for line in page.lines)
+        feet = [max(line.bottom for line in page.lines) for page in pages if page.lines]
+        return cls(gutter, edges,
+                   body_size=sizes.most_common(1)[0][0] if sizes else 0.0,
+                   foot=max(_peaks(feet, max(2, len(feet) // 3))) if feet else 0.0)
 
     def flush_left(self, line: Line) -> bool:
         """Starts at the margin: not indented (a new paragraph) and not centred."""
@@ -350,6 +364,10 @@ class Margins:
     def full_right(self, line: Line) -> bool:
         _, right = self.edges.get(_region(line, self.gutter), (None, None))
         return right is not None and line.x1 >= right - EDGE_TOLERANCE * line.size
+
+    def centred(self, line: Line) -> bool:
+        left, right = self.edges.get(_region(line, self.gutter), (None, None))
+        return left is not None and abs((line.x0 + line.x1) - (left + right)) / 2 <= CENTRE_TOLERANCE * line.size
 
 
 def _region(line: Line, gutter: float | None) -> str:
@@ -375,8 +393,25 @@ def continues(prev: Line, nxt: Line, margins: Margins) -> bool:
     Table rows (a cell gap) and 目录 entries (dot leaders to a page number) run to the
     margin too, but each is a line of its own.
     """
-    return (margins.full_right(prev) and margins.flush_left(nxt) and abs(prev.size - nxt.size) < 0.5
-            and not any("\t" in line.text or TOC_LEADER.search(line.text) for line in (prev, nxt)))
+    if any("\t" in line.text or TOC_LEADER.search(line.text) for line in (prev, nxt)):
+        return False
+    if abs(prev.size - nxt.size) >= 0.5:
+        return False
+    return (margins.full_right(prev) and margins.flush_left(nxt)) or wrapped_heading(prev, nxt, margins)
+
+
+def wrapped_heading(prev: Line, nxt: Line, margins: Margins) -> bool:
+    """Is `nxt` the next line of a centred heading that `prev` started?
+
+    Both are centred and set larger than body text, and `nxt` sits right below `prev`, or
+    at the top of the next column or page when `prev` ended at the foot of its own.
+    Sizes were checked equal by the caller.
+    """
+    if prev.size < HEADING_SIZE * margins.body_size or not (margins.centred(prev) and margins.centred(nxt)):
+        return False
+    if nxt.top >= prev.bottom:  # same column: the next line down
+        return nxt.top - prev.bottom <= HEADING_LEADING * prev.size
+    return prev.bottom >= margins.foot - FOOT_OF_PAGE * prev.size  # overleaf
 
 
 def assemble(pages: list[PageLines]) -> tuple[str, tuple[PageSpan, ...]]:

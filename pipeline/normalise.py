@@ -161,13 +161,18 @@ _STARTS_BLOCK = regex.compile(
     )""", regex.X)
 
 
+# `给、优化...`, `行,有效期...`: the tail of a word cut at the break. No paragraph opens
+# with one character and a clause mark (numbered items are caught by _STARTS_BLOCK first).
+_WORD_TAIL = regex.compile(r"^\p{Han}[、，,；;。]")
+
+
 def ends_paragraph(line: str, next_line: str, *, trust_breaks: bool = False) -> bool:
     """Whether a line break between these two lines is a real paragraph end.
 
     A line continues on the next when it ends in a comma-like mark. Unless the reader's
     breaks are trusted (`trust_breaks`: a PDF's layout already decided), it also
     continues when it is running prose (it has a clause mark) that stops without final
-    punctuation. Never when the next line starts a heading, an item, a date, a 文号 or
+    punctuation, or when the next line opens with the cut-off tail of a word. Never when the next line starts a heading, an item, a date, a 文号 or
     a bracketed line, and never after a bare heading or a table row.
     """
     if not line or not next_line or "\t" in line or "\t" in next_line:
@@ -181,6 +186,8 @@ def ends_paragraph(line: str, next_line: str, *, trust_breaks: bool = False) -> 
         return True
     if _STARTS_BLOCK.match(line) and len(line) < MIN_CONTINUED_LINE_CHARS:
         return True
+    if _WORD_TAIL.match(next_line):
+        return False
     return not any(mark in line[:-1] for mark in CLAUSE_MARKS)
 
 

@@ -1,0 +1,268 @@
+"""A document's own fields, read off its text: the head (title, 文号, draft mark, 主送),
+the signature (issuer, 成文日期), and the clauses that date it (施行, 有效期).
+
+    嘉兴市人民政府办公室关于印发嘉兴市推动人工智能高质量发展实施方案的通知      title
+    嘉政办发〔2024〕25号                                                       文号
+    各县(市、区)人民政府,市政府各部门、直属各单位:                            recipients
+    ...
+    嘉兴市人民政府办公室                                                       signature
+    2024年10月10日                                                             signed_date
+    ...本实施方案自公布之日起施行,有效期至2027年12月31日。                      effective, expiry
+
+How the Rulings resolve the clauses: `自公布(印发/发布)之日起施行` is the signed date;
+`自7月1日起执行` takes the signed date's year; `自发文之日起30日后施行` is 30 days after the
+signed date (null without one); `有效期为一年` from an effective date E ends at
+E + 1 year - 1 day.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import cn2an
+import regex
+
+from pipeline.dates import add_months, add_years, find_dates, parse_date
+from pipeline.docnumber import DocNumber, find_doc_numbers
+
+from .lines import TextLine, compact_key
+from .split import BAND_HEAD, is_draft_line, is_title_line, number_line
+
+HEAD_LINES = 8  # the head (title, 文号, 主送) is within a document's first lines
+MAX_RECIPIENTS_CHARS = 120
+MAX_SIGNATURE_CHARS = 40
+MAX_DATE_LINE_CHARS = 20
+
+# What an organisation's name ends in: a government, an office, a bureau ... A signature
+# line and the issuer before 关于 in a title must end in one of these.
+ORGANISATION_ENDS = (
+    "政府", "办公室", "办公厅", "委员会", "管委会", "局", "厅", "委", "部", "院", "署", "办",
+    "中心", "小组", "公司", "会", "所", "处", "站", "队", "行", "室", "馆", "社", "联", "团",
+)
+# What a 主送 line ends in before its colon: the bodies a document is sent to.
+_RECIPIENTS_END = regex.compile(
+    r"(?:政府|部门|单位|机关|机构|局|委|办|厅|所|处室|科室|公司|学校|医院|院|会|队|中心|街道|乡镇|镇|"
+    r"组织|企业|区|县|市)[:：]$")
+_DRAFT_WORDS = ("征求意见稿", "草案", "送审稿", "讨论稿", "征求意见")
+_NUMBER = r"(?P<n>[0-9]{1,3}|[一二两三四五六七八九十]{1,3})"
+_PUBLISHED_EVENT = r"(?:公布|印发|发布|发文|签发|颁布|下发|公告)"
+_COMES_INTO_FORCE = r"(?:正式)?(?:开始)?(?:施行|实施|执行|生效)"
+_EFFECTIVE_ON_EVENT = regex.compile(rf"自{_PUBLISHED_EVENT}之日起{_COMES_INTO_FORCE}")
+_EFFECTIVE_AFTER_EVENT = regex.compile(
+    rf"自{_PUBLISHED_EVENT}之日(?:起)?{_NUMBER}(?P<unit>日|天|个月)(?:后|以后){_COMES_INTO_FORCE}")
+_EFFECTIVE_ON_DATE = regex.compile(rf"自(?P<date>[^。;；,，自]{{3,20}}?)起{_COMES_INTO_FORCE}")
+_EXPIRY_ON_DATE = regex.compile(r"有效期(?:至|截至|截止至|截止到|到)(?P<date>[^。;；,，]{3,20})")
+_EXPIRY_PERIOD = regex.compile(rf"有效期(?:为|是)?{_NUMBER}(?P<unit>年|个月)")
+_INTERPRETER = regex.compile(r"解读(?:机关|单位|部门)\s*[:：]\s*(?P<name>[^。;；,，\n]+)")
+_INTERPRETED_TITLE = regex.compile(r"^《(?P<title>.+)》.*解读$")
+_ISSUER_IN_TITLE = regex.compile(r"^(?P<org>.{2,60}?)关于")
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    """What the first lines of a document say about it."""
+
+    title: str | None
+    doc_number: DocNumber | None
+    is_draft: bool
+    recipients: str | None
+    issuer_hint: str | None  # a 版头 (`嘉兴市人民政府文件`) names the issuer
+
+
+def read_head(lines: list[TextLine]) -> Head:
+    title_lines: list[str] = []
+    title_done = False
+    number = None
+    draft = False
+    recipients = None
+    band = None
+    for line in [line for line in lines if line.text.strip()][:HEAD_LINES]:
+        text = line.text.strip()
+        if number is None and number_line(line):
+            number = number_line(line)
+            title_done = title_done or bool(title_lines)
+            continue
+        if is_draft_line(text):
+            draft = True
+            title_done = title_done or bool(title_lines)
+            continue
+        if not title_lines and band is None and BAND_HEAD.match(text):
+            band = text[:-2]
+            continue
+        if recipients is None and _is_recipients(text):
+            recipients = text[:-1].strip()
+            break
+        if not title_done and is_title_line(text):
+            title_lines.append(text)
+            continue
+        title_done = True
+        if len(text) > MAX_RECIPIENTS_CHARS:
+            break  # the body has begun
+    title = "".join(title_lines) or None
+    draft = draft or has_draft_mark(title)
+    return Head(title=title, doc_number=number, is_draft=draft, recipients=recipients, issuer_hint=band)
+
+
+def _is_recipients(text: str) -> bool:
+    return (len(text) <= MAX_RECIPIENTS_CHARS and bool(_RECIPIENTS_END.search(text))
+            and "《" not in text and "。" not in text)
+
+
+def has_draft_mark(title: str | None) -> bool:
+    return bool(title) and any(word in title for word in _DRAFT_WORDS)
+
+
+def strip_draft_mark(title: str) -> str:
+    """`...实施方案(征求意见稿)` -> `...实施方案`."""
+    return regex.sub(r"[(（](?:" + "|".join(_DRAFT_WORDS) + r")[)）]\s*$", "", title).strip()
+
+
+def strip_site_prefix(title: str) -> str:
+    """`杭州:关于加快...的实施意见` -> `关于加快...的实施意见`: a web site's short prefix
+    before a colon, when what follows is a title on its own."""
+    match = regex.match(r"^(?P<prefix>[^:：]{1,8})[:：](?P<rest>.{6,})$", title)
+    if match and "关于" not in match.group("prefix") and "的" not in match.group("prefix"):
+        return match.group("rest").strip()
+    return title
+
+
+# --- issuer -------------------------------------------------------------------------------
+
+
+def is_organisation(text: str) -> bool:
+    text = text.strip()
+    return (0 < len(text) <= MAX_SIGNATURE_CHARS and text.endswith(ORGANISATION_ENDS)
+            and not regex.search(r"[。;；:：,，、()（）《》0-9]", text))
+
+
+def issuer_from_title(title: str | None) -> str | None:
+    """`嘉兴市人民政府办公室关于...` -> `嘉兴市人民政府办公室`."""
+    match = _ISSUER_IN_TITLE.match(title or "")
+    if match and is_organisation(match.group("org")):
+        return match.group("org")
+    return None
+
+
+def interpreter(text: str) -> str | None:
+    """A 政策解读's 解读机关 (`(一)解读机关:嘉兴市经济和信息化局。`)."""
+    match = _INTERPRETER.search(text)
+    return match.group("name").strip() if match else None
+
+
+def interpreted_number(title: str | None, text: str, numbers_by_title: dict[str, str]) -> str | None:
+    """The 文号 a 政策解读 explains: the document its 《title》 names, else the first 文号
+    its text cites."""
+    match = _INTERPRETED_TITLE.match(title or "")
+    if match and compact_key(match.group("title")) in numbers_by_title:
+        return numbers_by_title[compact_key(match.group("title"))]
+    cited = next(find_doc_numbers(text), None)
+    return cited.number.normalized if cited else None
+
+
+# --- signature --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    issuer: str | None
+    date: dt.date
+
+
+def find_signature(lines: list[TextLine]) -> Signature | None:
+    """The first date printed alone on its line, with the organisation above it.
+
+    A notice that prints a plan is signed before the plan starts, so the first such date
+    is the notice's own.
+    """
+    kept = [line for line in lines if line.text.strip()]
+    for i, line in enumerate(kept):
+        text = line.text.strip()
+        if len(text) > MAX_DATE_LINE_CHARS:
+            continue
+        date = parse_date(text)
+        if date is None:
+            continue
+        issuers = []
+        for above in reversed(kept[max(0, i - 3):i]):
+            if not is_organisation(above.text):
+                break
+            issuers.insert(0, above.text.strip())
+        return Signature("、".join(issuers) or None, date)
+    return None
+
+
+# --- 施行 and 有效期 ----------------------------------------------------------------------
+
+
+def _count(token: str) -> int:
+    return int(token) if token.isdigit() else int(cn2an.cn2an(token.replace("两", "二"), "smart"))
+
+
+def effective_date(text: str, signed: dt.date | None) -> dt.date | None:
+    """When the document comes into force, as far as its own 施行 clause says."""
+    for match in _clauses(text, (_EFFECTIVE_ON_EVENT, _EFFECTIVE_AFTER_EVENT, _EFFECTIVE_ON_DATE)):
+        if match.re is _EFFECTIVE_ON_EVENT:
+            return signed
+        if match.re is _EFFECTIVE_AFTER_EVENT:
+            if signed is None:
+                return None
+            n = _count(match.group("n"))
+            return add_months(signed, n) if match.group("unit") == "个月" else signed + dt.timedelta(days=n)
+        days = [m for m in find_dates(match.group("date"), default_year=signed.year if signed else None)
+                if m.precision == "day"]
+        if days:
+            return days[0].date
+    return None
+
+
+def expiry_date(text: str, effective: dt.date | None) -> dt.date | None:
+    """The last day the document is valid (`有效期至2027年12月31日`, `有效期为一年`)."""
+    for match in _clauses(text, (_EXPIRY_ON_DATE, _EXPIRY_PERIOD)):
+        if match.re is _EXPIRY_PERIOD:
+            if effective is None:
+                return None
+            n = _count(match.group("n"))
+            end = add_years(effective, n) if match.group("unit") == "年" else add_months(effective, n)
+            return end - dt.timedelta(days=1)
+        return _last_day(match.group("date"))
+    return None
+
+
+def _last_day(phrase: str) -> dt.date | None:
+    """`2027年12月31日` -> that day; `2027年底` / `2027年` -> 31 December; `2027年6月` -> 30 June."""
+    mentions = list(find_dates(phrase))
+    if not mentions:
+        return None
+    first = mentions[0]
+    if first.precision == "day":
+        return first.date
+    if first.precision == "month":
+        return add_months(first.date, 1) - dt.timedelta(days=1)
+    return dt.date(first.date.year, 12, 31)
+
+
+def _clauses(text: str, patterns) -> list[regex.Match]:
+    """Matches of any pattern, the document's own clauses (`本办法自...`) first, then in order."""
+    matches = [m for pattern in patterns for m in pattern.finditer(text)]
+    own = [m for m in matches if _sentence_opening(text, m.start()).startswith("本")]
+    return sorted(own, key=lambda m: m.start()) + sorted((m for m in matches if m not in own),
+                                                         key=lambda m: m.start())
+
+
+def _sentence_opening(text: str, at: int) -> str:
+    start = max(text.rfind(mark, 0, at) for mark in "。;；\n") + 1
+    return text[start:at].strip()
+
+
+# --- validity ------------------------------------------------------------------------------
+
+
+def validity(effective: dt.date | None, expiry: dt.date | None, today: dt.date) -> str | None:
+    """有效 / 失效 / 尚未生效 against `today`; None when the text dates neither end."""
+    if expiry is not None and today > expiry:
+        return "失效"
+    if effective is not None and today < effective:
+        return "尚未生效"
+    if effective is not None or expiry is not None:
+        return "有效"
+    return None

@@ -1,0 +1,88 @@
+"""Lines with their offsets, and a compact view of a text for finding printed titles.
+
+A title printed in a body is wrapped differently in every layout (`嘉兴市人民政府关于
+大力发展` / `都市型工业的实施意见`), and a 目录 prints it on one line, or wraps it
+elsewhere. `Compact` drops line breaks, spaces and the gazette's heading brackets
+and keeps a map back to the text, so a title is found whatever its wrapping.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cached_property
+
+
+@dataclass(frozen=True, slots=True)
+class TextLine:
+    """One line of a text: `text == whole[start:end]`, no newline."""
+
+    text: str
+    start: int
+    end: int
+    index: int  # 0-based line number
+
+
+def lines_of(text: str, offset: int = 0) -> list[TextLine]:
+    """The lines of `text`, offsets shifted by `offset` (the text's place in a larger one)."""
+    out, start = [], 0
+    for index, line in enumerate(text.split("\n")):
+        out.append(TextLine(line, offset + start, offset + start + len(line), index))
+        start += len(line) + 1
+    return out
+
+
+# Dropped by the compact view: layout (spaces, breaks, tabs) and the brackets a gazette
+# puts around a heading in one place and not another (【市政府人事任免】).
+_IGNORED = set(" \t\n\u3000【】")
+# Read as the same character: the bracket families a 文号 or a title may be printed with.
+_FOLD = str.maketrans({"〔": "(", "〕": ")", "[": "(", "]": ")", "［": "(", "］": ")",
+                       "（": "(", "）": ")", "“": '"', "”": '"', "，": ",", "：": ":", "；": ";"})
+
+
+def compact_key(text: str) -> str:
+    """`text` as the compact view spells it (for keys that are compared, not located)."""
+    return "".join(ch for ch in text if ch not in _IGNORED).translate(_FOLD)
+
+
+@dataclass(frozen=True)
+class Compact:
+    """`text` without layout: `key[i]` is the character at `text[origin[i]]`."""
+
+    text: str
+
+    @cached_property
+    def _built(self) -> tuple[str, list[int]]:
+        chars, origin = [], []
+        for i, ch in enumerate(self.text):
+            if ch not in _IGNORED:
+                chars.append(ch)
+                origin.append(i)
+        return "".join(chars).translate(_FOLD), origin
+
+    @property
+    def key(self) -> str:
+        return self._built[0]
+
+    @property
+    def origin(self) -> list[int]:
+        return self._built[1]
+
+    def find(self, needle: str, start: int = 0) -> int:
+        """Offset in `text` where `needle` (compacted) occurs at or after text offset
+        `start`, or -1."""
+        key = compact_key(needle)
+        if not key:
+            return -1
+        at = self.key.find(key, bisect_right(self.origin, start - 1))
+        return self.origin[at] if at >= 0 else -1
+
+    def find_all(self, needle: str, start: int = 0) -> list[int]:
+        key = compact_key(needle)
+        found, at = [], bisect_right(self.origin, start - 1)
+        while key:
+            at = self.key.find(key, at)
+            if at < 0:
+                break
+            found.append(self.origin[at])
+            at += 1
+        return found
