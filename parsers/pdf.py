@@ -157,7 +157,7 @@ def ruled_table_rows(page, chars: list[Char]) -> tuple[list[list[Char]], list[tu
     rows, boxes = [], []
     for table in page.find_tables():
         cells = [[c for c in row.cells] for row in table.rows]
-        if len(cells) < 2 or max(len(r) for r in cells) < 2:
+        if not cells or max(len(r) for r in cells) < 2:  # a lone box is a frame, not a table
             continue
         boxes.append(table.bbox)
         for row in cells:

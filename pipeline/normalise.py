@@ -118,6 +118,7 @@ _PINYIN_GLOSS = regex.compile(
 _COMBINING_RUN = regex.compile(r"\P{M}\p{M}+")
 _SPACE_BESIDE_CJK = regex.compile(rf"(?<=[{CJK}])[ \u00a0\u3000]+(?=\S)|(?<=\S)[ \u00a0\u3000]+(?=[{CJK}])")
 _LINE_EDGE_SPACE = regex.compile(r"^[ \t\u00a0\u3000]+|[ \t\u00a0\u3000]+$", regex.M)
+_RULING_LINE = regex.compile(r"(?m)^[ \t]*[-=_—─━+|]{3,}(?:[ \t]+[-=_—─━+|]+)*[ \t]*$")
 _BLANK_LINES = regex.compile(r"\n{2,}")
 _LEADING_NEWLINES = regex.compile(r"^\n+|\n+$")
 
@@ -244,6 +245,9 @@ def remove_cjk_spaces(text: MappedText) -> MappedText:
 
 
 def trim_lines(text: MappedText) -> MappedText:
+    """Spaces at line edges, blank lines, and ruling lines (`-----\t-----`: a plain-text
+    table's rule, drawn as a line in print) go."""
+    text = text.sub(_RULING_LINE, "")
     text = text.sub(_LINE_EDGE_SPACE, "")
     text = text.sub(_BLANK_LINES, "\n")
     return text.sub(_LEADING_NEWLINES, "")

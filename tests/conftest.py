@@ -27,3 +27,13 @@ def corpus_run(tmp_path_factory) -> dict[str, pd.DataFrame]:
     result = CliRunner().invoke(gazette, ["extract", str(RAW), "--out", str(out)])
     assert result.exit_code == 0, result.output
     return {name: pd.read_parquet(out / f"{name}.parquet") for name in SCHEMAS}
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite tests/golden/*.json from the current code (review the diff!)")
+
+
+@pytest.fixture
+def update_golden(request) -> bool:
+    return request.config.getoption("--update-golden")

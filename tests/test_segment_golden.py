@@ -1,0 +1,38 @@
+"""Whole inputs through read -> normalise -> segment, against reviewed golden files, and
+the same text in every format giving the same documents."""
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import MANIFEST, RAW
+from tests.golden import golden_path, read_golden, segment_file, summary, write_golden
+
+GOOD_INPUTS = sorted(name for name, info in MANIFEST.items() if info["expect"] == "ok")
+
+
+@pytest.mark.parametrize("name", GOOD_INPUTS)
+def test_segmentation_matches_the_golden_file(name, update_golden):
+    got = summary(segment_file(RAW / name))
+    if update_golden or not golden_path(name).exists():
+        write_golden(name, got)
+        pytest.skip(f"wrote {golden_path(name).name}; review it")
+    assert got == read_golden(name)
+
+
+# Fields that must agree whatever the format (pages, raw spellings and the script differ).
+SAME_IN_EVERY_FORMAT = ("doc_number", "title", "issuer", "doc_type", "category", "recipients", "signed_date",
+                        "effective_date", "expiry_date", "is_draft", "interprets_doc_number", "sections",
+                        "text_ends")
+
+TEXTS = sorted({info["text_id"] for info in MANIFEST.values() if info["expect"] == "ok"})
+
+
+@pytest.mark.parametrize("text_id", TEXTS)
+def test_every_format_of_a_text_gives_the_same_documents(text_id):
+    inputs = [name for name, info in MANIFEST.items() if info["text_id"] == text_id]
+    views = {name: summary(segment_file(RAW / name)) for name in inputs}
+    reference_name, reference = next(iter(views.items()))
+    for name, view in views.items():
+        assert view["issue"] == reference["issue"], (name, reference_name)
+        assert [{f: d[f] for f in SAME_IN_EVERY_FORMAT} for d in view["documents"]] == \
+               [{f: d[f] for f in SAME_IN_EVERY_FORMAT} for d in reference["documents"]], (name, reference_name)

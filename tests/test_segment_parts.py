@@ -1,0 +1,201 @@
+"""The parts of segmentation on small texts: cover, 目录, heading tree, document fields."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from pipeline.segment import doctype, fields
+from pipeline.segment.cover import read_cover
+from pipeline.segment.lines import Compact, lines_of
+from pipeline.segment.sections import find_sections
+from pipeline.segment.toc import parse_toc
+
+# --- cover and colophon -------------------------------------------------------------------
+
+
+def test_cover_and_colophon_of_a_city_gazette():
+    text = ("嘉兴市人民政府公报\nGAZETTE OF THE PEOPLE'S GOVERNMENT\n2024\n第11期(总第257期)\n目录\n...\n"
+            "正文。\n嘉兴市人民政府公报\n2024年第11期(总第257期)\n2024年11月25日出版\n准印证：浙内准字第F031号")
+    meta = read_cover(text)
+    assert (meta.gazette_title, meta.gazette_year, meta.gazette_issue, meta.gazette_issue_total,
+            meta.published_date) == ("嘉兴市人民政府公报", 2024, "11", "257", dt.date(2024, 11, 25))
+    assert text[meta.colophon_start:].startswith("嘉兴市人民政府公报\n2024年第11期")
+    assert meta.government == "嘉兴市人民政府"
+
+
+def test_a_combined_issue_keeps_both_numbers():
+    meta = read_cover("浙江省人民政府公报\n2024年第07、08期(总第241、242期)\n目录")
+    assert (meta.gazette_year, meta.gazette_issue, meta.gazette_issue_total) == (2024, "07、08", "241、242")
+
+
+def test_an_issue_numbered_with_hao():
+    meta = read_cover("中华人民共和国国务院公报\n2024年第5号(总第1829号)\n出版日期:2024年2月20日")
+    assert (meta.gazette_issue, meta.gazette_issue_total, meta.published_date) == ("5", "1829", dt.date(2024, 2, 20))
+
+
+def test_a_document_without_a_gazette_name_has_no_issue_metadata():
+    assert read_cover("嘉兴市推动人工智能高质量发展实施方案\n(征求意见稿)\n第11期").gazette_title is None
+
+
+# --- 目录 -------------------------------------------------------------------------------------
+
+TOC = """嘉兴市人民政府公报
+目录
+【市政府文件】
+嘉兴市人民政府关于公布2023年度嘉兴市市长质量奖获奖单位的通知
+(嘉政发[2024]19号) ........................ (2)
+【政策解读】
+《嘉兴市人民政府办公室关于印发嘉兴市推动人工智能高质量发展实施方案的通知》政策解
+读
+......................................... (7)
+【市政府人事任免】(2024年10月份) ........... (9)
+政策解读目录(9)
+嘉兴市人民政府关于公布2023年度
+嘉兴市市长质量奖获奖单位的通知
+嘉政发[2024]19号
+各县(市、区)人民政府,市政府各部门、直属各单位:
+为深入贯彻新发展理念,加快发展新质生产力,全面推进质量强市建设。"""
+
+
+def test_toc_entries_with_categories_numbers_and_pages():
+    toc = parse_toc(lines_of(TOC))
+    got = [(e.category, e.title, e.doc_number.normalized if e.doc_number else None, e.page, e.is_document)
+           for e in toc.entries]
+    assert got == [
+        ("市政府文件", "嘉兴市人民政府关于公布2023年度嘉兴市市长质量奖获奖单位的通知", "嘉政发〔2024〕19号", 2, True),
+        ("政策解读", "《嘉兴市人民政府办公室关于印发嘉兴市推动人工智能高质量发展实施方案的通知》政策解读", None, 7, True),
+        ("市政府人事任免", "市政府人事任免(2024年10月份)", None, 9, True),
+        (None, "政策解读目录", None, 9, False),  # a listing, after a heading that named one item
+    ]
+    assert TOC[toc.end:].lstrip().startswith("嘉兴市人民政府关于公布2023年度\n")
+
+
+def test_a_title_is_found_however_the_body_wraps_it():
+    compact = Compact(TOC)
+    found = compact.find("嘉兴市人民政府关于公布2023年度嘉兴市市长质量奖获奖单位的通知", start=TOC.index("政策解读目录"))
+    assert TOC[found:].startswith("嘉兴市人民政府关于公布2023年度\n嘉兴市")
+
+
+# --- heading tree -------------------------------------------------------------------------
+
+PLAN = """嘉兴市推动人工智能高质量发展实施方案
+一、主要目标
+到2027年,培育链主企业10家。
+二、重点任务
+(一)实施人工智能产业集聚行动。
+1.加大项目招引。绘制细化产业链图谱。(责任单位:市商务局)
+2.加快平台建设。加快布局新产业平台。
+(二)实施技术创新攻关突破行动。
+3.打造高端创新载体。发挥企业创新主体作用。
+(1)国家级创新载体。
+(2)省级创新载体。
+序号\t名称
+1\t关于公布嘉兴市司法局废止部分行政规范性文件的通知
+7.一个不接续编号的行。
+2024年10月10日
+三、支持政策
+(一)鼓励制造业投资。对项目给予补助。"""
+
+
+def test_sections_form_a_tree_with_printed_numbers_and_paths():
+    sections = find_sections(PLAN, "doc")
+    assert [(s.level, s.number, s.path, s.heading) for s in sections] == [
+        (1, "一", "一", "主要目标"),
+        (1, "二", "二", "重点任务"),
+        (2, "(一)", "二/(一)", "实施人工智能产业集聚行动"),
+        (3, "1", "二/(一)/1", "加大项目招引"),
+        (3, "2", "二/(一)/2", "加快平台建设"),
+        (2, "(二)", "二/(二)", "实施技术创新攻关突破行动"),
+        (3, "3", "二/(二)/3", "打造高端创新载体"),  # runs on across (一)-(二)
+        (4, "(1)", "二/(二)/3/(1)", "国家级创新载体"),
+        (4, "(2)", "二/(二)/3/(2)", "省级创新载体"),
+        (1, "三", "三", "支持政策"),
+        (2, "(一)", "三/(一)", "鼓励制造业投资"),
+    ]  # the table row `1\t...`, the stray `7.` and the date line are not headings
+    by_path = {s.path: s for s in sections}
+    assert by_path["二/(一)/1"].parent_id == by_path["二/(一)"].section_id
+    assert by_path["二"].parent_id is None
+    span = by_path["二/(一)"]
+    assert PLAN[span.char_start:span.char_end] == (
+        "(一)实施人工智能产业集聚行动。\n1.加大项目招引。绘制细化产业链图谱。(责任单位:市商务局)\n2.加快平台建设。加快布局新产业平台。")
+
+
+# --- document fields ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("title", "kind"), [
+    ("嘉兴市人民政府关于大力发展都市型工业的实施意见", "意见"),
+    ("嘉兴市人民政府办公室关于印发嘉兴市推动人工智能高质量发展实施方案的通知", "通知"),
+    ("嘉兴市推动人工智能高质量发展实施方案", "实施方案"),
+    ("嘉兴市推进“人工智能+”行动计划(2025—2027年)", "行动计划"),
+    ("国务院关于同意设立某某自由贸易试验区的批复", "批复"),
+    ("《关于某某的通知》政策解读", "政策解读"),
+    ("市政府人事任免(2024年10月份)", "人事任免"),
+    ("部门行政规范性文件目录", "发文目录"),
+])
+def test_doc_type_is_the_word_the_title_ends_in(title, kind):
+    assert doctype.doc_type(title) == kind
+
+
+def test_the_head_of_a_numbered_document():
+    head = fields.read_head(lines_of(
+        "嘉兴市人民政府办公室关于印发嘉兴市推\n动人工智能高质量发展实施方案的通知\n嘉政办发〔2024〕25号\n"
+        "各县(市、区)人民政府,市政府各部门、直属各单位:\n《嘉兴市推动人工智能高质量发展实施方案》已经审议通过。"))
+    assert head.title == "嘉兴市人民政府办公室关于印发嘉兴市推动人工智能高质量发展实施方案的通知"
+    assert head.doc_number.normalized == "嘉政办发〔2024〕25号"
+    assert head.recipients == "各县(市、区)人民政府,市政府各部门、直属各单位"
+    assert not head.is_draft
+
+
+def test_the_head_of_a_draft():
+    head = fields.read_head(lines_of("嘉兴市推动人工智能高质量发展实施方案\n(征求意见稿)\n为抢抓人工智能加速发展新机遇，特制订本方案。"))
+    assert (head.title, head.is_draft, head.doc_number) == ("嘉兴市推动人工智能高质量发展实施方案", True, None)
+
+
+def test_issuer_from_the_title_else_the_signature():
+    assert fields.issuer_from_title("嘉兴市人民政府办公室关于印发某方案的通知") == "嘉兴市人民政府办公室"
+    assert fields.issuer_from_title("关于加快推进人工智能产业创新发展的实施意见") is None
+    signature = fields.find_signature(lines_of("本意见自2023年8月25日起施行。\n杭州市人民政府办公厅\n2023年7月24日\n(此件公开发布)"))
+    assert (signature.issuer, signature.date) == ("杭州市人民政府办公厅", dt.date(2023, 7, 24))
+
+
+SIGNED = dt.date(2024, 10, 10)
+
+
+@pytest.mark.parametrize(("clause", "effective", "expiry"), [
+    ("本实施方案自公布之日起施行,有效期至2027年12月31日。", SIGNED, dt.date(2027, 12, 31)),
+    ("本意见自2023年8月25日起施行,有效期至2026年12月31日。", dt.date(2023, 8, 25), dt.date(2026, 12, 31)),
+    ("本办法自2023年8月1日起开始实施。", dt.date(2023, 8, 1), None),
+    ("本通知自7月1日起执行,有效期为一年。", dt.date(2024, 7, 1), dt.date(2025, 6, 30)),
+    ("本实施意见自发文之日30日后正式施行,有效期至2027年底。", SIGNED + dt.timedelta(days=30), dt.date(2027, 12, 31)),
+    ("本规定自印发之日起施行,有效期3年。", SIGNED, dt.date(2027, 10, 9)),
+    ("各地要抓好落实。", None, None),
+])
+def test_effective_and_expiry_dates_resolve_against_the_signed_date(clause, effective, expiry):
+    got_effective = fields.effective_date(clause, SIGNED)
+    assert (got_effective, fields.expiry_date(clause, got_effective)) == (effective, expiry)
+
+
+def test_without_a_signed_date_a_relative_clause_gives_no_date():
+    assert fields.effective_date("本实施意见自发文之日30日后正式施行", None) is None
+
+
+def test_a_cited_documents_clause_does_not_date_this_one():
+    text = "《某办法》(2020年印发)自2020年1月1日起施行。本通知自2024年3月1日起施行。"
+    assert fields.effective_date(text, None) == dt.date(2024, 3, 1)
+
+
+@pytest.mark.parametrize(("effective", "expiry", "today", "state"), [
+    (dt.date(2024, 1, 1), dt.date(2027, 12, 31), dt.date(2026, 11, 22), "有效"),
+    (dt.date(2020, 1, 1), dt.date(2022, 12, 31), dt.date(2026, 11, 22), "失效"),
+    (dt.date(2027, 1, 1), None, dt.date(2026, 11, 22), "尚未生效"),
+    (None, None, dt.date(2026, 11, 22), None),
+])
+def test_validity_against_the_run_date(effective, expiry, today, state):
+    assert fields.validity(effective, expiry, today) == state
+
+
+def test_a_site_prefix_is_not_part_of_the_title():
+    assert fields.strip_site_prefix("杭州:关于加快推进人工智能产业创新发展的实施意见") == "关于加快推进人工智能产业创新发展的实施意见"
+    assert fields.strip_site_prefix("关于印发《某办法》的通知") == "关于印发《某办法》的通知"
