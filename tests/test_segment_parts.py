@@ -199,3 +199,12 @@ def test_validity_against_the_run_date(effective, expiry, today, state):
 def test_a_site_prefix_is_not_part_of_the_title():
     assert fields.strip_site_prefix("杭州:关于加快推进人工智能产业创新发展的实施意见") == "关于加快推进人工智能产业创新发展的实施意见"
     assert fields.strip_site_prefix("关于印发《某办法》的通知") == "关于印发《某办法》的通知"
+
+
+def test_toc_entries_with_the_number_first_or_unbracketed():
+    toc = parse_toc(lines_of("某某市人民政府公报\n目录\n甬政发〔2023〕15号 宁波市人民政府关于某某工作的通知 …… 3\n"
+                             "宁波市人民政府办公厅关于印发某某行动计划的通知 甬政办发〔2023〕8号 …… 5\n正文"))
+    assert [(e.title, e.doc_number.normalized) for e in toc.entries] == [
+        ("宁波市人民政府关于某某工作的通知", "甬政发〔2023〕15号"),
+        ("宁波市人民政府办公厅关于印发某某行动计划的通知", "甬政办发〔2023〕8号"),
+    ]

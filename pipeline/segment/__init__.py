@@ -105,9 +105,9 @@ def _document(raw: RawIssue, meta: IssueMeta, span: DocumentSpan, position: int,
         number = entry.doc_number  # the 目录 decides which document this is
 
     dated = kind not in _UNDATED_KINDS
-    signature = fields.find_signature(lines) if dated else None
+    signature = fields.find_signature(lines)
     signed = _meta_date(raw, "signed_date") if single else None
-    signed = signed or (signature.date if signature else None)
+    signed = signed or (signature.date if signature and dated else None)
     effective = fields.effective_date(text, signed) if dated else None
     expiry = fields.expiry_date(text, effective) if dated else None
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import regex
 
-from pipeline.docnumber import DocNumber, parse_doc_number
+from pipeline.docnumber import DocNumber, find_doc_numbers, parse_doc_number
 
 from . import doctype
 from .lines import TextLine
@@ -104,6 +104,20 @@ def _page_of(text: str) -> int | None:
     return int(match.group("page") or match.group("page2"))
 
 
+def _take_doc_number(text: str) -> tuple[DocNumber | None, str]:
+    """The entry's 文号 and the text without it: in brackets anywhere
+    (`...的通知(嘉政发[2024]19号)`), or bare at either end (`嘉政发〔2024〕19号 ...的通知`)."""
+    for found in _BRACKETED_NUMBER.finditer(text):
+        number = parse_doc_number(found.group("number"))
+        if number:
+            return number, (text[:found.start()] + text[found.end():]).strip()
+    cited = list(find_doc_numbers(text))
+    for match in (cited[:1] + cited[-1:]) if cited else ():
+        if not text[:match.start].strip() or not text[match.end:].strip():
+            return match.number, (text[:match.start] + text[match.end:]).strip()
+    return None, text
+
+
 def _entry(lines: list[TextLine], page: int, category: str | None) -> tuple[TocEntry, str | None]:
     """The entry these lines print, and what a heading on its own line does to the
     category of the entries after it: None (no such heading), the category it opens, or
@@ -111,11 +125,7 @@ def _entry(lines: list[TextLine], page: int, category: str | None) -> tuple[TocE
     text = "".join(line.text.strip() for line in lines)
     text = _PAGE_REF.sub("", text)
     text = _LEADER.sub("", text).strip()
-    number = None
-    found = _BRACKETED_NUMBER.search(text)
-    if found and parse_doc_number(found.group("number")):
-        number = parse_doc_number(found.group("number"))
-        text = (text[:found.start()] + text[found.end():]).strip()
+    number, text = _take_doc_number(text)
     opened = None
     heading = _CATEGORY.match(text)
     if heading:
