@@ -14,6 +14,25 @@ from pipeline.schema import SCHEMAS
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 RAW = CORPUS / "raw"
 MANIFEST = json.loads((CORPUS / "MANIFEST.json").read_text(encoding="utf-8"))
+# Gazettes written for this project and rendered with the shared tools (other issuers,
+# 文号 families, issue numbering and layouts): fixtures/extra/README.md.
+EXTRA = Path(__file__).parent / "fixtures" / "extra"
+CORPORA = (CORPUS, EXTRA)
+
+
+def manifest(corpus: Path) -> dict:
+    return json.loads((corpus / "MANIFEST.json").read_text(encoding="utf-8"))
+
+
+def good_inputs() -> list[tuple[Path, dict]]:
+    """(path, manifest entry) of every input of every corpus that must read."""
+    return [(corpus / "raw" / name, info) for corpus in CORPORA
+            for name, info in sorted(manifest(corpus).items()) if info["expect"] == "ok"]
+
+
+def gold_of(path: Path) -> dict:
+    corpus = path.parent.parent
+    return json.loads((corpus / "gold" / f"{manifest(corpus)[path.name]['text_id']}.json").read_text(encoding="utf-8"))
 
 
 def raw(name: str) -> Path:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import MANIFEST, RAW
+from tests.conftest import good_inputs
 from tests.golden import golden_path, read_golden, segment_file, summary, write_golden
 
-GOOD_INPUTS = sorted(name for name, info in MANIFEST.items() if info["expect"] == "ok")
+INPUTS = {path.name: (path, info) for path, info in good_inputs()}
 
 
-@pytest.mark.parametrize("name", GOOD_INPUTS)
+@pytest.mark.parametrize("name", sorted(INPUTS))
 def test_segmentation_matches_the_golden_file(name, update_golden):
-    got = summary(segment_file(RAW / name))
+    got = summary(segment_file(INPUTS[name][0]))
     if update_golden or not golden_path(name).exists():
         write_golden(name, got)
         pytest.skip(f"wrote {golden_path(name).name}; review it")
@@ -24,13 +24,13 @@ SAME_IN_EVERY_FORMAT = ("doc_number", "title", "issuer", "doc_type", "category",
                         "effective_date", "expiry_date", "is_draft", "interprets_doc_number", "sections",
                         "text_ends")
 
-TEXTS = sorted({info["text_id"] for info in MANIFEST.values() if info["expect"] == "ok"})
+TEXTS = sorted({info["text_id"] for _, info in INPUTS.values()})
 
 
 @pytest.mark.parametrize("text_id", TEXTS)
 def test_every_format_of_a_text_gives_the_same_documents(text_id):
-    inputs = [name for name, info in MANIFEST.items() if info["text_id"] == text_id]
-    views = {name: summary(segment_file(RAW / name)) for name in inputs}
+    inputs = [path for path, info in INPUTS.values() if info["text_id"] == text_id]
+    views = {path.name: summary(segment_file(path)) for path in inputs}
     reference_name, reference = next(iter(views.items()))
     for name, view in views.items():
         assert view["issue"] == reference["issue"], (name, reference_name)

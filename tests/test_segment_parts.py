@@ -30,7 +30,7 @@ def test_a_combined_issue_keeps_both_numbers():
 
 
 def test_an_issue_numbered_with_hao():
-    meta = read_cover("中华人民共和国国务院公报\n2024年第5号(总第1829号)\n出版日期:2024年2月20日")
+    meta = read_cover("中华人民共和国国务院公报\n2024年第5号(总号:1829)\n出版日期:2024年2月20日")
     assert (meta.gazette_issue, meta.gazette_issue_total, meta.published_date) == ("5", "1829", dt.date(2024, 2, 20))
 
 
@@ -208,3 +208,74 @@ def test_toc_entries_with_the_number_first_or_unbracketed():
         ("宁波市人民政府关于某某工作的通知", "甬政发〔2023〕15号"),
         ("宁波市人民政府办公厅关于印发某某行动计划的通知", "甬政办发〔2023〕8号"),
     ]
+
+
+# --- a whole (small) issue ----------------------------------------------------------------
+
+from pipeline.records import RawIssue  # noqa: E402
+from pipeline.segment import segment  # noqa: E402
+
+MINI_ISSUE = """中华人民共和国国务院公报
+2024年第5号(总第1829号)
+目录
+【国务院文件】
+国务院关于某某工作的决定(国发〔2024 〕3号)……………… 3
+国务院办公厅关于印发某某实施方案的通知
+(国办发[2024]8号)……………… 5
+【国务院批复】
+国务院关于同意某某的批复(国函〔2024〕12号)…… 9
+国发〔2024〕3号
+国务院关于某某工作的决定
+各省、自治区、直辖市人民政府,国务院各部委、各直属机构:
+为贯彻落实(国发〔2023〕12号)文件精神,现作出如下决定。
+一、总体要求
+坚持稳中求进。
+国务院
+2024年1月20日
+国务院办公厅关于印发某某
+实施方案的通知
+国办发2024]8 号
+各省、自治区、直辖市人民政府,国务院各部委、各直属机构:
+《某某实施方案》已经国务院同意,现印发给你们,请认真贯彻执行。
+国务院办公厅
+2024年2月1日
+某某实施方案
+一、主要目标
+(一)总体目标。到2027年取得明显成效。
+1.推进某某。加快建设。
+附件
+序号\t文件名称\t文号
+1\t国务院关于某某的通知\t国发〔2022〕7号
+本方案自印发之日起施行。
+国务院关于同意某某的批复
+国函〔2024〕12号
+广东省人民政府:
+你省关于某某的请示收悉。现批复如下:同意。
+国务院
+2024年2月5日
+中华人民共和国国务院公报
+2024年第5号
+2024年2月20日出版"""
+
+
+def test_a_whole_issue_of_another_gazette():
+    raw = RawIssue("gwy.txt", "0" * 64, "txt", MINI_ISSUE)
+    issue = segment(raw, today=dt.date(2026, 1, 1))
+    assert (issue.gazette_title, issue.gazette_year, issue.gazette_issue, issue.gazette_issue_total,
+            issue.published_date, issue.toc_entries, issue.toc_missing) == (
+        "中华人民共和国国务院公报", 2024, "5", "1829", dt.date(2024, 2, 20), 3, ())
+    got = [(d.doc_number, d.doc_number_raw, d.title, d.issuer, d.doc_type, d.category, d.recipients,
+            d.signed_date, d.effective_date) for d in issue.documents]
+    assert got == [
+        ("国发〔2024〕3号", "国发〔2024〕3号", "国务院关于某某工作的决定", "国务院", "决定", "国务院文件",
+         "各省、自治区、直辖市人民政府,国务院各部委、各直属机构", dt.date(2024, 1, 20), None),
+        ("国办发〔2024〕8号", "国办发2024]8 号", "国务院办公厅关于印发某某实施方案的通知", "国务院办公厅", "通知",
+         "国务院文件", "各省、自治区、直辖市人民政府,国务院各部委、各直属机构", dt.date(2024, 2, 1), dt.date(2024, 2, 1)),
+        ("国函〔2024〕12号", "国函〔2024〕12号", "国务院关于同意某某的批复", "国务院", "批复", "国务院批复",
+         "广东省人民政府", dt.date(2024, 2, 5), None),
+    ]
+    first, second, third = issue.documents
+    assert first.text.startswith("国发〔2024〕3号\n国务院关于")  # the 文号 printed above its title
+    assert second.text.endswith("本方案自印发之日起施行。")  # the plan and its attachment stay with the notice
+    assert [s.path for s in second.sections] == ["一", "一/(一)", "一/(一)/1"]
+    assert not issue.text[third.char_end:].strip().startswith("国务院关于")  # the colophon is nobody's

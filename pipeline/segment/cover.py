@@ -1,7 +1,7 @@
 """The issue's own metadata, read off its cover and its colophon.
 
 A gazette prints its name (`嘉兴市人民政府公报`), year and number (`2024`, `第11期(总第257期)`,
-a combined `第07、08期(总第241、242期)`, or the State Council's `第5号`) on the cover, and
+a combined `第07、08期(总第241、242期)`, or the State Council's `第5号(总号:1829)`) on the cover, and
 repeats them with the 出版 date in the colophon on the last page:
 
     嘉兴市人民政府公报
@@ -30,7 +30,7 @@ _GAZETTE_NAME = regex.compile(r"^\p{Han}{2,30}(?:公报|政报)$")
 _NUMBERS = r"[0-9]{1,4}(?:\s*[、,，\-—－~]\s*[0-9]{1,4})*"
 _CN_NUMBER = r"[一二三四五六七八九十百〇零]{1,5}"
 _ISSUE = regex.compile(rf"(?<!总\s*)第\s*(?P<n>{_NUMBERS}|{_CN_NUMBER})\s*[期号]")
-_TOTAL = regex.compile(rf"总\s*第?\s*(?P<n>{_NUMBERS})\s*[期号]")
+_TOTAL = regex.compile(rf"总\s*(?:第|号\s*[:：]|期\s*[:：])?\s*(?P<n>{_NUMBERS})\s*[期号]?")
 _YEAR_LINE = regex.compile(r"^(?P<year>(?:19|20)[0-9]{2})\s*年?$")
 _YEAR_BEFORE_ISSUE = regex.compile(r"(?P<year>(?:19|20)[0-9]{2})\s*年\s*第")
 _PUBLISHED = regex.compile(r"出版(?:日期)?\s*[:：]?|发行")

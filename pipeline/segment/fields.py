@@ -39,10 +39,9 @@ ORGANISATION_ENDS = (
     "政府", "办公室", "办公厅", "委员会", "管委会", "局", "厅", "委", "部", "院", "署", "办",
     "中心", "小组", "公司", "会", "所", "处", "站", "队", "行", "室", "馆", "社", "联", "团",
 )
-# What a 主送 line ends in before its colon: the bodies a document is sent to.
-_RECIPIENTS_END = regex.compile(
-    r"(?:政府|部门|单位|机关|机构|局|委|办|厅|所|处室|科室|公司|学校|医院|院|会|队|中心|街道|乡镇|镇|"
-    r"组织|企业|区|县|市)[:：]$")
+# Besides organisations, a 主送 line names collectives: 各部门, 直属各单位, 各县(市、区) ...
+COLLECTIVE_ENDS = ("部门", "单位", "机关", "机构", "企业", "处室", "科室", "学校", "医院", "街道", "乡镇", "县",
+                   "市", "区", "组织")
 _DRAFT_WORDS = ("征求意见稿", "草案", "送审稿", "讨论稿", "征求意见")
 _NUMBER = r"(?P<n>[0-9]{1,3}|[一二两三四五六七八九十]{1,3})"
 _PUBLISHED_EVENT = r"(?:公布|印发|发布|发文|签发|颁布|下发|公告)"
@@ -104,8 +103,12 @@ def read_head(lines: list[TextLine]) -> Head:
 
 
 def _is_recipients(text: str) -> bool:
-    return (len(text) <= MAX_RECIPIENTS_CHARS and bool(_RECIPIENTS_END.search(text))
-            and "《" not in text and "。" not in text)
+    """`各县(市、区)人民政府,市政府各部门、直属各单位:`: names of bodies, then a colon."""
+    if len(text) > MAX_RECIPIENTS_CHARS or not text.endswith((":", "：")) or regex.search(r"[《。；;]", text):
+        return False
+    last = regex.split(r"[,，、]", text[:-1])[-1].strip()
+    last = regex.sub(r"[(（][^()（）]*[)）]$", "", last)  # 各县(市、区) -> 各县
+    return last.endswith(ORGANISATION_ENDS + COLLECTIVE_ENDS)
 
 
 def has_draft_mark(title: str | None) -> bool:

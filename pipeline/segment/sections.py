@@ -44,8 +44,9 @@ def _value(number: str) -> int:
 
 
 def _heading_text(rest: str) -> str:
-    """The heading of a heading line: its text up to the first 。 (`加大项目招引`)."""
-    return rest.split("。", 1)[0].strip()
+    """The heading of a heading line: its text up to the first 。 (`加大项目招引`), without
+    a clause mark it may end in (`...实施改造提升；`)."""
+    return rest.split("。", 1)[0].strip().rstrip("；;，,：:、").strip()
 
 
 def find_headings(text: str) -> list[_Heading]:
