@@ -36,3 +36,22 @@ def test_every_format_of_a_text_gives_the_same_documents(text_id):
         assert view["issue"] == reference["issue"], (name, reference_name)
         assert [{f: d[f] for f in SAME_IN_EVERY_FORMAT} for d in view["documents"]] == \
                [{f: d[f] for f in SAME_IN_EVERY_FORMAT} for d in reference["documents"]], (name, reference_name)
+
+
+def test_an_issue_without_its_mulu_still_gives_its_documents():
+    """The same issue with the 目录 cut out: documents are found by their 文号 lines and
+    by the headings of 政策解读, 人事任免 and the closing lists."""
+    from pipeline.records import RawIssue
+    from pipeline.segment import segment
+    from tests.golden import GOLDEN_TODAY
+
+    path, _ = INPUTS["jiaxing-2024-11.gbk.txt"]
+    with_toc = segment_file(path)
+    text = with_toc.text
+    cover_end = text.index("目录")
+    body_start = with_toc.documents[0].char_start
+    without_toc = text[:cover_end] + text[body_start:]
+    issue = segment(RawIssue("no-toc.txt", "0" * 64, "txt", without_toc), today=GOLDEN_TODAY)
+    assert issue.toc_entries is None
+    assert [(d.doc_number, d.title, d.doc_type) for d in issue.documents] == \
+           [(d.doc_number, d.title, d.doc_type) for d in with_toc.documents]

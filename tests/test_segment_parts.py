@@ -196,9 +196,14 @@ def test_validity_against_the_run_date(effective, expiry, today, state):
     assert fields.validity(effective, expiry, today) == state
 
 
+def test_a_site_name_is_not_part_of_the_title():
+    assert fields.strip_site_decoration("关于印发某方案的通知_嘉兴市人民政府门户网站") == "关于印发某方案的通知"
+    assert fields.strip_site_decoration("关于印发某方案的通知 - 宁波市人民政府") == "关于印发某方案的通知"
+
+
 def test_a_site_prefix_is_not_part_of_the_title():
-    assert fields.strip_site_prefix("杭州:关于加快推进人工智能产业创新发展的实施意见") == "关于加快推进人工智能产业创新发展的实施意见"
-    assert fields.strip_site_prefix("关于印发《某办法》的通知") == "关于印发《某办法》的通知"
+    assert fields.strip_site_decoration("杭州:关于加快推进人工智能产业创新发展的实施意见") == "关于加快推进人工智能产业创新发展的实施意见"
+    assert fields.strip_site_decoration("关于印发《某办法》的通知") == "关于印发《某办法》的通知"
 
 
 def test_toc_entries_with_the_number_first_or_unbracketed():
@@ -279,3 +284,10 @@ def test_a_whole_issue_of_another_gazette():
     assert second.text.endswith("本方案自印发之日起施行。")  # the plan and its attachment stay with the notice
     assert [s.path for s in second.sections] == ["一", "一/(一)", "一/(一)/1"]
     assert not issue.text[third.char_end:].strip().startswith("国务院关于")  # the colophon is nobody's
+
+
+@pytest.mark.parametrize("title", ["《某某实施方案》政策解读", "关于《某某实施方案》的政策解读", "《某某实施方案》解读"])
+def test_an_interpretation_names_the_document_it_explains(title):
+    numbers = {"某某实施方案": "嘉政办发〔2024〕25号"}
+    assert fields.interpreted_number(title, "正文不引用文号。", numbers) == "嘉政办发〔2024〕25号"
+    assert fields.interpreted_number("政策解读", "《某某实施方案》(嘉政办发[2024]25号)已发布", {}) == "嘉政办发〔2024〕25号"

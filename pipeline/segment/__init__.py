@@ -24,7 +24,7 @@ from . import doctype, fields
 from .cover import IssueMeta, read_cover
 from .lines import compact_key, lines_of
 from .sections import find_sections
-from .split import DocumentSpan, close_spans, locate_by_numbers, locate_entries
+from .split import DocumentSpan, close_spans, locate_by_headings, locate_by_numbers, locate_entries
 from .toc import Toc, parse_toc
 
 # Kinds that carry no 施行/有效期 or signature of their own: a 政策解读 restates the
@@ -42,7 +42,7 @@ def segment(raw: RawIssue, *, today: dt.date | None = None) -> Issue:
     text = raw.text
     meta = read_cover(text) if raw.source_format != "html" else IssueMeta()
     toc = _toc_of(text, meta)
-    body_start = toc.end if toc else 0
+    body_start = toc.end if toc else (meta.cover_end or 0)
     body_end = meta.colophon_start if meta.colophon_start and meta.colophon_start > body_start else len(text)
 
     spans: list[DocumentSpan] = []
@@ -50,7 +50,9 @@ def segment(raw: RawIssue, *, today: dt.date | None = None) -> Issue:
         spans = locate_entries(text, toc, body_start, body_end)
     elif raw.source_format != "html":
         spans = locate_by_numbers(text, body_start, body_end)
-        if not meta.gazette_title and len(spans) < 2:
+        if meta.gazette_title:  # an issue whose 目录 is missing: its unnumbered items too
+            spans += locate_by_headings(text, body_start, body_end)
+        elif len(spans) < 2:
             spans = []  # one loose document: the whole text
     if not spans:
         spans = [DocumentSpan(0 if not meta.gazette_title else body_start, 0)]
@@ -90,12 +92,12 @@ def _document(raw: RawIssue, meta: IssueMeta, span: DocumentSpan, position: int,
     head = fields.read_head(lines)
     entry = span.entry
 
-    title = entry.title if entry else None
+    title = entry.title if entry else span.title
     if title is None and single and raw.title:
-        title = fields.strip_site_prefix(raw.title)
+        title = fields.strip_site_decoration(raw.title)
     title = title or head.title
     is_draft = head.is_draft or fields.has_draft_mark(title)
-    title = fields.strip_draft_mark(title or "") or None
+    title = fields.strip_draft_mark(fields.strip_heading_brackets(title or "")) or None
     kind = doctype.doc_type(title)
 
     number: DocNumber | None = head.doc_number or (entry.doc_number if entry else None)

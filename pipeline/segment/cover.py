@@ -44,6 +44,7 @@ class IssueMeta:
     gazette_issue_total: str | None = None  # `257`, `241、242`
     published_date: dt.date | None = None
     colophon_start: int | None = None  # where the colophon begins: the body ends there
+    cover_end: int | None = None  # after the last cover line that gave a field
 
     @property
     def government(self) -> str | None:
@@ -68,7 +69,10 @@ def read_cover(text: str) -> IssueMeta:
     total = _first(places, _TOTAL)
     published = _published(colophon or []) or _published(head)
     year = _year(head) or _year(colophon or []) or (published.year if published else None)
+    cover_lines = [line for line in head
+                   if line is title_line or _ISSUE.search(line.text) or _YEAR_LINE.match(line.text.strip())]
     return IssueMeta(
+        cover_end=max(line.end for line in cover_lines),
         gazette_title=title,
         gazette_year=year,
         gazette_issue=_numbers(issue) if issue else None,

@@ -53,7 +53,7 @@ _EFFECTIVE_ON_DATE = regex.compile(rf"自(?P<date>[^。;；,，自]{{3,20}}?)起
 _EXPIRY_ON_DATE = regex.compile(r"有效期(?:至|截至|截止至|截止到|到)(?P<date>[^。;；,，]{3,20})")
 _EXPIRY_PERIOD = regex.compile(rf"有效期(?:为|是)?{_NUMBER}(?P<unit>年|个月)")
 _INTERPRETER = regex.compile(r"解读(?:机关|单位|部门)\s*[:：]\s*(?P<name>[^。;；,，\n]+)")
-_INTERPRETED_TITLE = regex.compile(r"^《(?P<title>.+)》.*解读$")
+_INTERPRETED_TITLE = regex.compile(r"《(?P<title>[^《》]+)》[^《》]*解读$")
 _ISSUER_IN_TITLE = regex.compile(r"^(?P<org>.{2,60}?)关于")
 
 
@@ -111,6 +111,12 @@ def _is_recipients(text: str) -> bool:
     return last.endswith(ORGANISATION_ENDS + COLLECTIVE_ENDS)
 
 
+def strip_heading_brackets(title: str) -> str:
+    """`【市政府人事任免】(2024年10月份)` -> `市政府人事任免(2024年10月份)`: a gazette's heading
+    brackets are not part of a title."""
+    return regex.sub(r"^【([^】]+)】", r"\1", title.strip())
+
+
 def has_draft_mark(title: str | None) -> bool:
     return bool(title) and any(word in title for word in _DRAFT_WORDS)
 
@@ -120,13 +126,15 @@ def strip_draft_mark(title: str) -> str:
     return regex.sub(r"[(（](?:" + "|".join(_DRAFT_WORDS) + r")[)）]\s*$", "", title).strip()
 
 
-def strip_site_prefix(title: str) -> str:
-    """`杭州:关于加快...的实施意见` -> `关于加快...的实施意见`: a web site's short prefix
-    before a colon, when what follows is a title on its own."""
+def strip_site_decoration(title: str) -> str:
+    """A web page's title without what the site adds: a short prefix before a colon
+    (`杭州:关于加快...的实施意见`) and the site's name after a separator
+    (`...的通知_嘉兴市人民政府门户网站`, `...的通知 - 宁波市人民政府`)."""
+    title = regex.sub(r"\s*(?:[_|｜]|\s[-–—]\s)\s*[^_|｜]{2,30}(?:网站|政府|门户|网|平台)\s*$", "", title)
     match = regex.match(r"^(?P<prefix>[^:：]{1,8})[:：](?P<rest>.{6,})$", title)
     if match and "关于" not in match.group("prefix") and "的" not in match.group("prefix"):
         return match.group("rest").strip()
-    return title
+    return title.strip()
 
 
 # --- issuer -------------------------------------------------------------------------------
@@ -155,7 +163,7 @@ def interpreter(text: str) -> str | None:
 def interpreted_number(title: str | None, text: str, numbers_by_title: dict[str, str]) -> str | None:
     """The 文号 a 政策解读 explains: the document its 《title》 names, else the first 文号
     its text cites."""
-    match = _INTERPRETED_TITLE.match(title or "")
+    match = _INTERPRETED_TITLE.search(title or "")
     if match and compact_key(match.group("title")) in numbers_by_title:
         return numbers_by_title[compact_key(match.group("title"))]
     cited = next(find_doc_numbers(text), None)

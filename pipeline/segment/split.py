@@ -32,6 +32,8 @@ MAX_NUMBER_LINE_CHARS = 40  # a line that is a document's own 文号 is short
 _SENTENCE_MARKS = regex.compile(r"[。;；:：!！?？]")
 _CATEGORY_LINE = regex.compile(r"^【[^】]{2,20}】$")
 BAND_HEAD = regex.compile(r"^\p{Han}{2,30}文件$")  # 版头: 嘉兴市人民政府文件
+_ISSUE_NUMBER_LINE = regex.compile(r"第\s*[0-9、]+\s*[期号]")  # a cover's 第11期(总第257期)
+_ATTACHMENT_MARK = regex.compile(r"^附\s*件\s*[0-9一二三四五六七八九十]*\s*[:：]?$")
 _DRAFT_LINE = regex.compile(r"^[(（]?(?:征求意见稿|草案|送审稿|讨论稿|试行稿)[)）]?$")
 
 
@@ -42,6 +44,7 @@ class DocumentSpan:
     start: int
     end: int
     entry: TocEntry | None = None
+    title: str | None = None  # the heading that started it, when no 目录 entry names it
 
 
 def number_line(line: TextLine) -> DocNumber | None:
@@ -56,7 +59,8 @@ def is_title_line(text: str) -> bool:
     """Could this line be (part of) a document title? Short, no sentence marks, not a
     date, a 文号, a draft mark or a category heading."""
     text = text.strip()
-    return (bool(text) and len(text) <= MAX_TITLE_CHARS and "\t" not in text
+    return (bool(regex.search(r"\p{Han}", text)) and len(text) <= MAX_TITLE_CHARS and "\t" not in text
+            and not _ISSUE_NUMBER_LINE.search(text)
             and not _SENTENCE_MARKS.search(text) and not text.endswith(("，", ",", "、"))
             and parse_date(text) is None and parse_doc_number(text) is None
             and not _DRAFT_LINE.match(text) and not _CATEGORY_LINE.match(text))
@@ -141,10 +145,14 @@ def _with_number_above(text: str, line_start: int, entry: TocEntry, line_at) -> 
 
 def title_block_start(lines: list[TextLine], number_index: int) -> int:
     """The start of the title printed above the 文号 on line `number_index` (or of the
-    文号 line itself when the title is printed below it)."""
+    文号 line itself when the title is printed below it). A title that names its issuer
+    (`...关于...`) starts at the line holding 关于."""
     first = number_index
     while first > 0 and number_index - first < MAX_TITLE_LINES and is_title_line(lines[first - 1].text):
         first -= 1
+    with_about = [i for i in range(first, number_index) if "关于" in lines[i].text]
+    if with_about:
+        first = with_about[0]
     if first < number_index and looks_like_title("".join(line.text.strip() for line in lines[first:number_index])):
         return lines[first].start
     return lines[number_index].start
@@ -164,6 +172,26 @@ def locate_by_numbers(text: str, body_start: int, body_end: int) -> list[Documen
         if start == line.start and not _title_below(lines, i):
             continue  # a 文号 with no title next to it: a reference, not a document
         spans.append(DocumentSpan(start, start))
+    return spans
+
+
+def locate_by_headings(text: str, body_start: int, body_end: int) -> list[DocumentSpan]:
+    """In a gazette without a 目录: the items printed under a heading of their own kind
+    instead of a 文号: a 政策解读 (`《...》政策解读`), a 人事任免, a closing 发文目录.
+    A heading printed again (a 政策解读目录 lists the 政策解读 by title) counts once."""
+    spans, seen = [], set()
+    lines = lines_of(text)
+    for line, above in zip(lines, [None, *lines], strict=False):
+        heading = line.text.strip()
+        if not body_start <= line.start < body_end or not is_title_line(heading):
+            continue
+        if above is not None and _ATTACHMENT_MARK.match(above.text.strip()):
+            continue  # an attachment's own heading (附件 / 继续有效的...目录) belongs to its document
+        if (doctype.is_interpretation(heading) or doctype.is_listing(heading)
+                or (doctype.is_appointments(heading) and len(heading) <= MAX_NUMBER_LINE_CHARS)):
+            if compact_key(heading) not in seen:
+                seen.add(compact_key(heading))
+                spans.append(DocumentSpan(line.start, line.start, title=heading))
     return spans
 
 
@@ -187,7 +215,7 @@ def close_spans(text: str, starts: list[DocumentSpan], body_end: int) -> list[Do
     for span, nxt in zip(ordered, [*ordered[1:], None], strict=True):
         end = nxt.start if nxt else body_end
         end = _trim_tail(text, span.start, end)
-        closed.append(DocumentSpan(span.start, end, span.entry))
+        closed.append(DocumentSpan(span.start, end, span.entry, span.title))
     return closed
 
 
