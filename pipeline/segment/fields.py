@@ -26,7 +26,7 @@ from pipeline.dates import add_months, add_years, find_dates, parse_date
 from pipeline.docnumber import DocNumber, find_doc_numbers
 
 from .lines import TextLine, compact_key
-from .split import BAND_HEAD, is_draft_line, is_title_line, number_line
+from .split import BAND_HEAD, DRAFT_MARKS, is_draft_line, is_title_line, number_line
 
 HEAD_LINES = 8  # the head (title, 文号, 主送) is within a document's first lines
 MAX_RECIPIENTS_CHARS = 120
@@ -42,7 +42,6 @@ ORGANISATION_ENDS = (
 # Besides organisations, a 主送 line names collectives: 各部门, 直属各单位, 各县(市、区) ...
 COLLECTIVE_ENDS = ("部门", "单位", "机关", "机构", "企业", "处室", "科室", "学校", "医院", "街道", "乡镇", "县",
                    "市", "区", "组织")
-_DRAFT_WORDS = ("征求意见稿", "草案", "送审稿", "讨论稿", "征求意见")
 _NUMBER = r"(?P<n>[0-9]{1,3}|[一二两三四五六七八九十]{1,3})"
 _PUBLISHED_EVENT = r"(?:公布|印发|发布|发文|签发|颁布|下发|公告)"
 _COMES_INTO_FORCE = r"(?:正式)?(?:开始)?(?:施行|实施|执行|生效)"
@@ -118,12 +117,12 @@ def strip_heading_brackets(title: str) -> str:
 
 
 def has_draft_mark(title: str | None) -> bool:
-    return bool(title) and any(word in title for word in _DRAFT_WORDS)
+    return bool(title) and any(word in title for word in DRAFT_MARKS)
 
 
 def strip_draft_mark(title: str) -> str:
     """`...实施方案(征求意见稿)` -> `...实施方案`."""
-    return regex.sub(r"[(（](?:" + "|".join(_DRAFT_WORDS) + r")[)）]\s*$", "", title).strip()
+    return regex.sub(r"[(（](?:" + "|".join(DRAFT_MARKS) + r")[)）]\s*$", "", title).strip()
 
 
 def strip_site_decoration(title: str) -> str:

@@ -34,7 +34,8 @@ _CATEGORY_LINE = regex.compile(r"^【[^】]{2,20}】$")
 BAND_HEAD = regex.compile(r"^\p{Han}{2,30}文件$")  # 版头: 嘉兴市人民政府文件
 _ISSUE_NUMBER_LINE = regex.compile(r"第\s*[0-9、]+\s*[期号]")  # a cover's 第11期(总第257期)
 _ATTACHMENT_MARK = regex.compile(r"^附\s*件\s*[0-9一二三四五六七八九十]*\s*[:：]?$")
-_DRAFT_LINE = regex.compile(r"^[(（]?(?:征求意见稿|草案|送审稿|讨论稿|试行稿)[)）]?$")
+DRAFT_MARKS = ("征求意见稿", "草案", "送审稿", "讨论稿")  # a line or title bracket saying: not final
+_DRAFT_LINE = regex.compile(r"^[(（]?(?:" + "|".join(DRAFT_MARKS) + r")[)）]?$")
 
 
 @dataclass(frozen=True, slots=True)
