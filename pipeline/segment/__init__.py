@@ -45,10 +45,8 @@ def segment(raw: RawIssue, *, today: dt.date | None = None) -> Issue:
     body_start = toc.end if toc else (meta.cover_end or 0)
     body_end = meta.colophon_start if meta.colophon_start and meta.colophon_start > body_start else len(text)
 
-    spans: list[DocumentSpan] = []
-    if toc:
-        spans = locate_entries(text, toc, body_start, body_end)
-    elif raw.source_format != "html":
+    spans: list[DocumentSpan] = locate_entries(text, toc, body_start, body_end) if toc else []
+    if not spans and raw.source_format != "html":  # no 目录, or none of its entries in the body
         spans = locate_by_numbers(text, body_start, body_end)
         if meta.gazette_title:  # an issue whose 目录 is missing: its unnumbered items too
             spans += locate_by_headings(text, body_start, body_end)
@@ -64,7 +62,7 @@ def segment(raw: RawIssue, *, today: dt.date | None = None) -> Issue:
     documents = tuple(
         _document(raw, meta, span, position, single=single, numbers_by_title=numbers_by_title, today=today)
         for position, span in enumerate(spans))
-    found = {id(span.entry) for span in spans if span.entry}
+    found = {span.entry for span in spans if span.entry}
     return Issue(
         source_file=raw.source_file, source_sha256=raw.source_sha256, source_format=raw.source_format,
         text=text, pages=raw.pages, documents=documents,
@@ -72,7 +70,7 @@ def segment(raw: RawIssue, *, today: dt.date | None = None) -> Issue:
         gazette_issue=meta.gazette_issue, gazette_issue_total=meta.gazette_issue_total,
         published_date=meta.published_date,
         toc_entries=len(toc.documents) if toc else None,
-        toc_missing=tuple(entry.title for entry in (toc.documents if toc else ()) if id(entry) not in found),
+        toc_missing=tuple(entry.title for entry in (toc.documents if toc else ()) if entry not in found),
     )
 
 
