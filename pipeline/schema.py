@@ -53,7 +53,7 @@ DOCUMENTS = table_schema(
     col("gazette_issue", _STR, "issue number as printed (11; a combined issue 07、08)"),
     col("gazette_issue_total", _STR, "running issue number (257; 241、242)"),
     col("doc_number", _STR, "文号 in GB/T 9704 form: 嘉政发〔2024〕19号"),
-    col("doc_number_raw", _STR, "文号 as printed"),
+    col("doc_number_raw", _STR, "文号 as printed, brackets as printed ([2024], 〔2024〕); spaces are gone with text normalisation"),
     col("issuer_code", _STR, "issuer part of the 文号 (嘉政发)"),
     col("doc_year", _I32, "year part of the 文号"),
     col("doc_seq", _I32, "sequence part of the 文号"),
@@ -66,7 +66,7 @@ DOCUMENTS = table_schema(
     col("published_date", _DATE, "发布日期 (web page) or the gazette's 出版 date"),
     col("effective_date", _DATE, "施行 date resolved from the text"),
     col("expiry_date", _DATE, "有效期至 date resolved from the text"),
-    col("validity", _STR, "有效 / 失效 / 尚未生效: the page's own 有效性, else computed against the run date"),
+    col("validity", _STR, "有效 / 失效 / 尚未生效: the page's own 有效性, else computed against the run date from effective/expiry; null for a draft or when neither is known"),
     col("is_draft", _BOOL, "true for a 征求意见稿", nullable=False),
     col("interprets_doc_number", _STR, "for a 政策解读: the 文号 of the document it explains"),
     col("index_number", _STR, "web page 索引号"),
@@ -163,8 +163,8 @@ GAZETTE_ISSUES = table_schema(
     col("gazette_issue", _STR, "issue number as printed (11; 07、08)"),
     col("gazette_issue_total", _STR, "running issue number (257; 241、242)"),
     col("published_date", _DATE, "出版 date"),
-    col("toc_entries", _I32, "documents the 目录 lists"),
-    col("documents_found", _I32, "documents found in the body", nullable=False),
+    col("toc_entries", _I32, "documents the 目录 lists: entries with a 文号, 政策解读, 人事任免 (not the closing 发文目录 lists); null without a 目录"),
+    col("documents_found", _I32, "rows this input has in documents (closing 发文目录 lists included)", nullable=False),
     col("toc_missing", pa.list_(_STR), "目录 entries not found in the body (empty for a well-read issue)"),
 )
 
