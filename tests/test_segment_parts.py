@@ -291,3 +291,12 @@ def test_an_interpretation_names_the_document_it_explains(title):
     numbers = {"某某实施方案": "嘉政办发〔2024〕25号"}
     assert fields.interpreted_number(title, "正文不引用文号。", numbers) == "嘉政办发〔2024〕25号"
     assert fields.interpreted_number("政策解读", "《某某实施方案》(嘉政办发[2024]25号)已发布", {}) == "嘉政办发〔2024〕25号"
+
+
+def test_toc_with_bare_categories_and_numbers_under_their_page():
+    toc = parse_toc(lines_of("某市人民政府公报\n目录\n市政府文件\n某市人民政府关于某某工作的通知 ………… 2\n(某政发[2024]3号)\n"
+                             "政策解读\n《某某办法》政策解读 ………… 6\n正文开始。"))
+    assert [(e.category, e.title, e.doc_number.normalized if e.doc_number else None, e.page) for e in toc.entries] == [
+        ("市政府文件", "某市人民政府关于某某工作的通知", "某政发〔2024〕3号", 2),
+        ("政策解读", "《某某办法》政策解读", None, 6),
+    ]

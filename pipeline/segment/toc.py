@@ -14,6 +14,7 @@ reference.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import regex
@@ -33,6 +34,8 @@ _PAGE_REF = regex.compile(r"(?:[.．·…]{2,}|\s)\s*[(（]?\s*(?P<page>[0-9]{1,
 _LEADER = regex.compile(r"[.．·…]{2,}")
 _CATEGORY = regex.compile(r"^【(?P<name>[^】]{2,20})】(?P<rest>.*)$")
 _BRACKETED_NUMBER = regex.compile(r"[(（](?P<number>[^()（）]*?号)[)）]")
+# A category heading printed bare: short, and named by what it groups.
+_BARE_CATEGORY = regex.compile(r"^\p{Han}{0,10}(?:文件|政策解读|人事任免|政府令|批复|规章|规范性文件|其他)$")
 _PERIOD_ONLY = regex.compile(r"^[(（][^()（）]+[)）]$")
 
 
@@ -81,6 +84,16 @@ def parse_toc(lines: list[TextLine]) -> Toc | None:
             category = match.group("name").strip()
             end = line.end
             continue
+        if not pending and parse_doc_number(text) and _takes_number(entries):
+            # `title ...... 2` then `(嘉政发[2024]19号)`: the 文号 printed under its entry
+            entries[-1] = dataclasses.replace(entries[-1], doc_number=parse_doc_number(text),
+                                              is_document=True, end=line.end)
+            end = line.end
+            continue
+        if not pending and _BARE_CATEGORY.match(text) and _page_of(text) is None:
+            category = text  # `市政府文件` printed without 【】
+            end = line.end
+            continue
         pending.append(line)
         page = _page_of(text)
         if page is not None:
@@ -95,6 +108,16 @@ def parse_toc(lines: list[TextLine]) -> Toc | None:
     if not entries:
         return None
     return Toc(tuple(entries), heading.start, end)
+
+
+def _takes_number(entries: list[TocEntry]) -> bool:
+    """Can the last entry take a 文号 printed on the next line? Not when it has one, nor
+    when it is of a kind printed without one (a 政策解读, a 人事任免, a list): then the
+    文号 opens the next entry."""
+    if not entries or entries[-1].doc_number is not None:
+        return False
+    title = entries[-1].title
+    return not (doctype.is_interpretation(title) or doctype.is_appointments(title) or doctype.is_listing(title))
 
 
 def _page_of(text: str) -> int | None:
