@@ -2,7 +2,7 @@
 `2024年10月` (month precision), `2027年` (year precision), `7月1日` (a partial date
 resolved against the document's year).
 
-Chinese numerals are read by cn2an (a maintained library) rather than a hand table.
+Chinese numerals are read by pipeline.numerals (cn2an).
 
     >>> parse_date("二〇二四年十月十日")
     datetime.date(2024, 10, 10)
@@ -13,11 +13,11 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import cn2an
 import regex
 
+from pipeline.numerals import numeral_value
+
 _CN_DIGIT = "〇○零一二三四五六七八九"
-_CN_NUMBER = "〇○零一二三四五六七八九十"
 
 _YEAR = r"(?P<year>(?:19|20)[0-9]{2}|[" + _CN_DIGIT + r"]{4})\s*年"
 _MONTH = r"(?P<month>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月"
@@ -42,14 +42,6 @@ class DateMention:
     raw: str
 
 
-def _number(token: str) -> int:
-    if token.isdigit():
-        return int(token)
-    if len(token) == 4 and all(ch in _CN_DIGIT for ch in token):  # 二〇二四: digit by digit
-        return int(cn2an.cn2an(token.replace("○", "〇"), "smart"))
-    return int(cn2an.cn2an(token, "smart"))
-
-
 def _make(year: int, month: int = 1, day: int = 1) -> dt.date | None:
     try:
         return dt.date(year, month, day)
@@ -60,7 +52,8 @@ def _make(year: int, month: int = 1, day: int = 1) -> dt.date | None:
 def _full_date(match: regex.Match) -> dt.date | None:
     if match.group("iso"):
         return _make(int(match.group("iso")), int(match.group("iso_m")), int(match.group("iso_d")))
-    return _make(_number(match.group("year")), _number(match.group("month")), _number(match.group("day")))
+    return _make(numeral_value(match.group("year")), numeral_value(match.group("month")),
+                 numeral_value(match.group("day")))
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -95,10 +88,10 @@ def find_dates(text: str, *, default_year: int | None = None) -> Iterator[DateMe
     for match in _FULL_RE.finditer(text):
         add(_full_date(match), "day", match)
     for match in _MONTH_RE.finditer(text):
-        add(_make(_number(match.group("year")), _number(match.group("month"))), "month", match)
+        add(_make(numeral_value(match.group("year")), numeral_value(match.group("month"))), "month", match)
     if default_year is not None:
         for match in _PARTIAL_RE.finditer(text):
-            add(_make(default_year, _number(match.group("month")), _number(match.group("day"))), "day", match)
+            add(_make(default_year, numeral_value(match.group("month")), numeral_value(match.group("day"))), "day", match)
     for match in _YEAR_RE.finditer(text):
         add(_make(int(match.group("year"))), "year", match)
     yield from sorted(found, key=lambda m: m.start)

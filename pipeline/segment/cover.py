@@ -16,10 +16,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import cn2an
 import regex
 
 from pipeline.dates import find_dates
+from pipeline.numerals import numeral_value
 
 from .lines import TextLine, lines_of
 
@@ -107,7 +107,7 @@ def _first(places: list[list[TextLine]], pattern: regex.Pattern) -> str | None:
 def _numbers(found: str) -> str:
     """`11` -> `11`; `07、08` and `07-08` -> `07、08`; `十一` -> `11`."""
     if regex.fullmatch(_CN_NUMBER, found):
-        return str(cn2an.cn2an(found, "smart"))
+        return str(numeral_value(found))
     return "、".join(regex.findall(r"[0-9]+", found))
 
 

@@ -19,11 +19,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import cn2an
 import regex
 
 from pipeline.dates import add_months, add_years, find_dates, parse_date
 from pipeline.docnumber import DocNumber, find_doc_numbers
+from pipeline.numerals import numeral_value
 
 from .lines import TextLine, compact_key
 from .split import BAND_HEAD, DRAFT_MARKS, is_draft_line, is_title_line, number_line
@@ -204,10 +204,6 @@ def find_signature(lines: list[TextLine]) -> Signature | None:
 # --- 施行 and 有效期 ----------------------------------------------------------------------
 
 
-def _count(token: str) -> int:
-    return int(token) if token.isdigit() else int(cn2an.cn2an(token.replace("两", "二"), "smart"))
-
-
 def effective_date(text: str, signed: dt.date | None) -> dt.date | None:
     """When the document comes into force, as far as its own 施行 clause says."""
     for match in _clauses(text, (_EFFECTIVE_ON_EVENT, _EFFECTIVE_AFTER_EVENT, _EFFECTIVE_ON_DATE)):
@@ -216,7 +212,7 @@ def effective_date(text: str, signed: dt.date | None) -> dt.date | None:
         if match.re is _EFFECTIVE_AFTER_EVENT:
             if signed is None:
                 return None
-            n = _count(match.group("n"))
+            n = numeral_value(match.group("n"))
             return add_months(signed, n) if match.group("unit") == "个月" else signed + dt.timedelta(days=n)
         days = [m for m in find_dates(match.group("date"), default_year=signed.year if signed else None)
                 if m.precision == "day"]
@@ -231,7 +227,7 @@ def expiry_date(text: str, effective: dt.date | None) -> dt.date | None:
         if match.re is _EXPIRY_PERIOD:
             if effective is None:
                 return None
-            n = _count(match.group("n"))
+            n = numeral_value(match.group("n"))
             end = add_years(effective, n) if match.group("unit") == "年" else add_months(effective, n)
             return end - dt.timedelta(days=1)
         return _last_day(match.group("date"))

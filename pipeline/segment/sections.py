@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import cn2an
 import regex
 
+from pipeline.numerals import numeral_value
 from pipeline.records import Section
 
 from .lines import lines_of
@@ -39,10 +39,6 @@ class _Heading:
     start: int
 
 
-def _value(number: str) -> int:
-    return int(number) if number.isdigit() else int(cn2an.cn2an(number, "smart"))
-
-
 def _heading_text(rest: str) -> str:
     """The heading of a heading line: its text up to the first 。 (`加大项目招引`), without
     a clause mark it may end in (`...实施改造提升；`)."""
@@ -60,7 +56,7 @@ def find_headings(text: str) -> list[_Heading]:
             match = pattern.match(stripped)
             if not match:
                 continue
-            value = _value(match.group("num"))
+            value = numeral_value(match.group("num"))
             previous = last_value.get(level)
             if value != 1 and (previous is None or not 0 < value - previous <= MAX_SKIP):
                 break  # a number that does not carry on any list: text, not a heading
