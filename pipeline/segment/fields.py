@@ -76,8 +76,8 @@ def read_head(lines: list[TextLine]) -> Head:
     band = None
     for line in [line for line in lines if line.text.strip()][:HEAD_LINES]:
         text = line.text.strip()
-        if number is None and number_line(line):
-            number = number_line(line)
+        if number is None and (printed := number_line(line)):
+            number = printed
             title_done = title_done or bool(title_lines)
             continue
         if is_draft_line(text):

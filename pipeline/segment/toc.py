@@ -84,9 +84,10 @@ def parse_toc(lines: list[TextLine]) -> Toc | None:
             category = match.group("name").strip()
             end = line.end
             continue
-        if not pending and parse_doc_number(text) and _takes_number(entries):
+        under_entry = parse_doc_number(text) if not pending else None
+        if under_entry and _takes_number(entries):
             # `title ...... 2` then `(嘉政发[2024]19号)`: the 文号 printed under its entry
-            entries[-1] = dataclasses.replace(entries[-1], doc_number=parse_doc_number(text),
+            entries[-1] = dataclasses.replace(entries[-1], doc_number=under_entry,
                                               is_document=True, end=line.end)
             end = line.end
             continue
