@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 FORMATS = ("pdf", "html", "txt")
 # How far the normaliser may trust a reader's line breaks:
@@ -43,9 +44,14 @@ def page_at(pages: tuple[PageSpan, ...], offset: int) -> int | None:
     """The page that holds character `offset`, or None for texts without pages."""
     if not pages:
         return None
-    starts = [p.start for p in pages]
-    i = max(bisect_right(starts, offset) - 1, 0)
+    i = max(bisect_right(_page_starts(pages), offset) - 1, 0)
     return pages[i].page
+
+
+@lru_cache(maxsize=8)
+def _page_starts(pages: tuple[PageSpan, ...]) -> list[int]:
+    # Facts look up a page each; an issue's page list is built once per issue, not per fact.
+    return [p.start for p in pages]
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,22 +184,137 @@ class Issue:
     toc_missing: tuple[str, ...] = ()
 
 
+EVIDENCE_ORIGINS = ("text", "page metadata")
+
+
 @dataclass(frozen=True, slots=True)
 class Provenance:
-    """Where a fact was read: `text[char_start:char_end]` of its document is `evidence`."""
+    """Where a fact was read: `text[char_start:char_end]` of its document is `evidence`.
+
+    A fact a web page states only in its metadata block (its 发布日期) has no place in the
+    document's text: its span is None, `evidence_origin` is "page metadata" and `evidence` quotes
+    the field (`发布日期:2025-05-15`).
+    """
 
     doc_id: str
     source_file: str
     page: int | None
-    char_start: int
-    char_end: int
+    char_start: int | None
+    char_end: int | None
     evidence: str
+    evidence_origin: str = "text"
 
     def __post_init__(self):
-        if not 0 <= self.char_start <= self.char_end:
+        if self.evidence_origin not in EVIDENCE_ORIGINS:
+            raise ValueError(f"unknown evidence origin {self.evidence_origin!r}")
+        if not self.evidence:
+            raise ValueError("a fact needs its evidence")
+        if self.evidence_origin != "text":
+            if self.char_start is not None or self.char_end is not None:
+                raise ValueError("evidence outside the text has no span")
+            return
+        if self.char_start is None or self.char_end is None or not 0 <= self.char_start <= self.char_end:
             raise ValueError(f"bad evidence span {self.char_start}..{self.char_end}")
         if self.char_end - self.char_start != len(self.evidence):
             raise ValueError("evidence span and evidence length disagree")
+
+
+# --- fact rows: what extract gives, one class per fact table (pipeline.write.FACT_TABLES) ---
+
+
+@dataclass(frozen=True, slots=True)
+class TargetRow:
+    """A quantified goal: `到2027年,培育链主企业10家` -> 2027, 链主企业, 10, 家."""
+
+    provenance: Provenance
+    section_path: str | None
+    target_year: int | None
+    indicator: str | None
+    value: float
+    unit: str
+    value_normalized: float
+    unit_normalized: str
+    comparator: str  # >=, <=, =
+    currency: str | None = None  # money targets only
+
+    def __post_init__(self):
+        if self.comparator not in (">=", "<=", "="):
+            raise ValueError(f"unknown comparator {self.comparator!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class SubsidyRow:
+    """One amount a policy gives: a fixed amount, a share of a base, a cap, or a share with its cap."""
+
+    provenance: Provenance
+    section_path: str | None
+    measure: str | None
+    beneficiary_condition: str | None
+    kind: str | None
+    amount_yuan: float | None
+    rate: float | None
+    rate_base: str | None
+    cap_yuan: float | None
+    tier: str | None
+    currency: str = "CNY"
+    responsible_units: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        if self.amount_yuan is None and self.rate is None and self.cap_yuan is None:
+            raise ValueError("a subsidy row needs an amount, a rate or a cap")
+
+
+@dataclass(frozen=True, slots=True)
+class ResponsibleUnitRow:
+    """One unit of a `(责任单位:...)` parenthesis, or one a `均为责任单位,不再列出` clause adds."""
+
+    provenance: Provenance
+    section_path: str | None
+    task: str | None
+    unit_raw: str
+    unit: str
+    position: int  # 1-based
+    is_lead: bool
+    is_implicit: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DateRow:
+    """A dated fact: signed, published, effective, expiry, deadline, period_start/end, event."""
+
+    provenance: Provenance
+    section_path: str | None
+    kind: str
+    date: dt.date
+    precision: str  # day / month / year
+    raw: str
+
+    def __post_init__(self):
+        if self.kind not in DATE_KINDS:
+            raise ValueError(f"unknown date kind {self.kind!r}")
+        if self.precision not in ("day", "month", "year"):
+            raise ValueError(f"unknown precision {self.precision!r}")
+
+
+DATE_KINDS = ("signed", "published", "effective", "expiry", "deadline", "period_start", "period_end", "event")
+
+
+@dataclass(frozen=True, slots=True)
+class AppointmentRow:
+    """One person appointed (任命) or removed (免去) by a 人事任免."""
+
+    provenance: Provenance
+    section_path: str | None
+    action: str  # 任命 / 免去
+    person: str
+    position: str | None
+    organization: str | None
+    note: str | None
+    period: str | None
+
+    def __post_init__(self):
+        if self.action not in ("任命", "免去"):
+            raise ValueError(f"unknown action {self.action!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,5 +333,5 @@ class FileResult:
 
     source_file: str
     issue: Issue | None
-    facts: tuple = field(default=())  # fact rows from extract (issue 5)
+    facts: tuple = field(default=())  # TargetRow, SubsidyRow, ... from extract
     errors: tuple[ErrorRow, ...] = ()

@@ -46,7 +46,7 @@ def process_file(path: Path, source_file: str) -> FileResult:
         stage = "segment"
         issue = segment(raw)
         stage = "extract"
-        facts = tuple(fact for doc in issue.documents for fact in extract(doc))
+        facts = tuple(fact for doc in issue.documents for fact in extract(doc, issue.pages))
     except ReadError as exc:
         return FileResult(source_file, None, errors=(ErrorRow(source_file, stage, exc.error_type, exc.message),))
     except Exception as exc:  # a bug or an input we did not foresee: log it, keep going

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: fact tables filled; dates/appointments gain section_path; evidence_origin
 
 _STR, _I32, _I64, _F64, _BOOL, _DATE = pa.string(), pa.int32(), pa.int64(), pa.float64(), pa.bool_(), pa.date32()
 
@@ -32,10 +32,12 @@ def _provenance() -> list[pa.Field]:
         col("doc_id", _STR, "the document the fact was read from (documents.doc_id)", nullable=False),
         col("source_file", _STR, "input file, relative to the folder given to `gazette extract`", nullable=False),
         col("page", _I32, "PDF page (1-based) of the evidence; null for HTML and text"),
-        col("char_start", _I64, "start of the evidence in documents.text", nullable=False),
-        col("char_end", _I64, "end (exclusive) of the evidence in documents.text", nullable=False),
+        col("char_start", _I64, "start of the evidence in documents.text; null when evidence_origin is not text"),
+        col("char_end", _I64, "end (exclusive) of the evidence in documents.text; null when evidence_origin is not text"),
         col("evidence", _STR, "the sentence the fact came from; equals documents.text[char_start:char_end]",
             nullable=False),
+        col("evidence_origin", _STR, "text (the evidence is in documents.text) or page metadata (a web page's "
+            "metadata block, e.g. 发布日期:2025-05-15; no span)", nullable=False),
     ]
 
 
@@ -91,14 +93,14 @@ SECTIONS = table_schema(
 
 TARGETS = table_schema(
     "targets", "quantified goals a document commits to (到2027年 ... 1000亿元)",
-    col("section_path", _STR, "section path of the clause"),
+    col("section_path", _STR, "section path of the clause (二/(三)/7); null outside any heading"),
     col("target_year", _I32, "the 到YYYY年 that governs the clause; null if none"),
     col("indicator", _STR, "what is counted: 人工智能产业营收规模, 链主企业"),
     col("value", _F64, "the number as written"),
     col("unit", _STR, "unit as written, spaces removed: 亿元, 家, EFlops, %"),
     col("value_normalized", _F64, "value in base units: money in yuan, 万亩 in 亩, 万人 in 人"),
     col("unit_normalized", _STR, "base unit of value_normalized"),
-    col("currency", _STR, "CNY by default, USD for 亿美元 ..."),
+    col("currency", _STR, "currency of a money target: CNY, USD for 亿美元 ...; null for other units"),
     col("comparator", _STR, ">= for 以上/不低于/突破/超过, <= for 以下/不超过, = otherwise"),
     *_provenance(),
 )
@@ -113,8 +115,8 @@ SUBSIDIES = table_schema(
     col("rate", _F64, "a share of a base (0.05 for 5%)"),
     col("rate_base", _STR, "what the rate applies to (实际投资额)"),
     col("cap_yuan", _F64, "the most that is paid, in yuan"),
-    col("tier", _STR, "for 分别给予 lists: the label the amount pairs with (国家级, 2000万元)"),
-    col("currency", _STR, "CNY by default"),
+    col("tier", _STR, "the label the amount pairs with: a 分别给予 list's item (国家级, 2000万元), or the class a cap names (新建项目)"),
+    col("currency", _STR, "CNY by default; amounts in another currency stay in it", nullable=False),
     col("responsible_units", pa.list_(_STR), "the measure's responsible units, in the order written"),
     *_provenance(),
 )
@@ -133,6 +135,7 @@ RESPONSIBLE_UNITS = table_schema(
 
 DATES = table_schema(
     "dates", "every dated fact, one row each",
+    col("section_path", _STR, "section path of the sentence that dates the fact; null outside any heading"),
     col("kind", _STR, "signed, published, effective, expiry, deadline, period_start, period_end, event",
         nullable=False),
     col("date", _DATE, "the date; a month or year keeps its first day", nullable=False),
@@ -143,6 +146,7 @@ DATES = table_schema(
 
 APPOINTMENTS = table_schema(
     "appointments", "人事任免: one row per person and action",
+    col("section_path", _STR, "section path of the line; null outside any heading"),
     col("action", _STR, "任命 or 免去", nullable=False),
     col("person", _STR, "the person's name", nullable=False),
     col("position", _STR, "the post"),

@@ -112,9 +112,36 @@ def read_existing(path: Path, table: str) -> pa.Table | None:
                           "an empty folder") from exc
     version = (existing.schema.metadata or {}).get(b"schema_version", b"").decode()
     if version != SCHEMA_VERSION:
-        raise OutputError(f"{path} was written with schema version {version or '?'}, this is version "
-                          f"{SCHEMA_VERSION}; write into a new folder")
+        upgraded = upgrade(existing, table)
+        if upgraded is None:
+            raise OutputError(f"{path} was written with schema version {version or '?'}, this is version "
+                              f"{SCHEMA_VERSION}, and its columns cannot be carried over; write into a new folder")
+        return upgraded
     return existing.select(SCHEMAS[table].names).cast(SCHEMAS[table])
+
+
+def upgrade(existing: pa.Table, table: str) -> pa.Table | None:
+    """An earlier version's table in this version's schema, when every change since is an
+    added nullable column (filled with nulls), or the table is empty; None when a column
+    was dropped or retyped, or a required column added to rows that lack it."""
+    schema = SCHEMAS[table]
+    columns = {}
+    for field in schema:
+        if field.name in existing.column_names:
+            old = existing.schema.field(field.name)
+            if old.type != field.type:
+                return None
+            columns[field.name] = existing[field.name]
+        elif field.nullable or existing.num_rows == 0:
+            columns[field.name] = pa.nulls(existing.num_rows, field.type)
+        else:
+            return None
+    if set(existing.column_names) - set(schema.names):
+        return None
+    try:
+        return pa.table(columns).cast(schema)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
 
 
 def merge(existing: pa.Table | None, new: pa.Table, replaced_sources: set[str]) -> pa.Table:

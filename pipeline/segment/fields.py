@@ -176,6 +176,7 @@ def interpreted_number(title: str | None, text: str, numbers_by_title: dict[str,
 class Signature:
     issuer: str | None
     date: dt.date
+    line: TextLine  # the date line
 
 
 def find_signature(lines: list[TextLine]) -> Signature | None:
@@ -197,41 +198,63 @@ def find_signature(lines: list[TextLine]) -> Signature | None:
             if not is_organisation(above.text):
                 break
             issuers.insert(0, above.text.strip())
-        return Signature("、".join(issuers) or None, date)
+        return Signature("、".join(issuers) or None, date, line)
     return None
 
 
 # --- 施行 and 有效期 ----------------------------------------------------------------------
 
 
-def effective_date(text: str, signed: dt.date | None) -> dt.date | None:
-    """When the document comes into force, as far as its own 施行 clause says."""
+@dataclass(frozen=True, slots=True)
+class DatingClause:
+    """The clause that dates a document (`自公布之日起施行`) and the date it resolves to."""
+
+    date: dt.date | None
+    start: int
+    end: int
+
+
+def effective_clause(text: str, signed: dt.date | None) -> DatingClause | None:
+    """The document's own 施行 clause and when it comes into force."""
     for match in _clauses(text, (_EFFECTIVE_ON_EVENT, _EFFECTIVE_AFTER_EVENT, _EFFECTIVE_ON_DATE)):
         if match.re is _EFFECTIVE_ON_EVENT:
-            return signed
+            return DatingClause(signed, *match.span())
         if match.re is _EFFECTIVE_AFTER_EVENT:
             if signed is None:
-                return None
+                return DatingClause(None, *match.span())
             n = numeral_value(match.group("n"))
-            return add_months(signed, n) if match.group("unit") == "个月" else signed + dt.timedelta(days=n)
+            date = add_months(signed, n) if match.group("unit") == "个月" else signed + dt.timedelta(days=n)
+            return DatingClause(date, *match.span())
         days = [m for m in find_dates(match.group("date"), default_year=signed.year if signed else None)
                 if m.precision == "day"]
         if days:
-            return days[0].date
+            return DatingClause(days[0].date, *match.span())
+    return None
+
+
+def effective_date(text: str, signed: dt.date | None) -> dt.date | None:
+    """When the document comes into force, as far as its own 施行 clause says."""
+    clause = effective_clause(text, signed)
+    return clause.date if clause else None
+
+
+def expiry_clause(text: str, effective: dt.date | None) -> DatingClause | None:
+    """The document's own 有效期 clause and its last valid day."""
+    for match in _clauses(text, (_EXPIRY_ON_DATE, _EXPIRY_PERIOD)):
+        if match.re is _EXPIRY_PERIOD:
+            if effective is None:
+                return DatingClause(None, *match.span())
+            n = numeral_value(match.group("n"))
+            end = add_years(effective, n) if match.group("unit") == "年" else add_months(effective, n)
+            return DatingClause(end - dt.timedelta(days=1), *match.span())
+        return DatingClause(_last_day(match.group("date")), *match.span())
     return None
 
 
 def expiry_date(text: str, effective: dt.date | None) -> dt.date | None:
     """The last day the document is valid (`有效期至2027年12月31日`, `有效期为一年`)."""
-    for match in _clauses(text, (_EXPIRY_ON_DATE, _EXPIRY_PERIOD)):
-        if match.re is _EXPIRY_PERIOD:
-            if effective is None:
-                return None
-            n = numeral_value(match.group("n"))
-            end = add_years(effective, n) if match.group("unit") == "年" else add_months(effective, n)
-            return end - dt.timedelta(days=1)
-        return _last_day(match.group("date"))
-    return None
+    clause = expiry_clause(text, effective)
+    return clause.date if clause else None
 
 
 def _last_day(phrase: str) -> dt.date | None:

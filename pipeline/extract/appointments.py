@@ -1,0 +1,84 @@
+"""Appointments: the 任命 and 免去 lines of a 人事任免, one row per person.
+
+    任命:                                                   (a heading sets the action)
+    眭永华任嘉兴经济技术开发区管理委员会(...)副主任(挂职一年);
+    任命李晓梅、周立群为浙江省商务厅副厅长(试用期一年);    (two rows)
+    免去陈国平的浙江省交通运输厅副厅长职务;
+    原任的...职务同时免去。                                 (no person: no row)
+
+The post splits into organization and position at the last organisation ending that
+leaves a title after it (`浙江省商务厅` + `副厅长`); a trailing bracket is the note
+(`挂职一年`, `试用期一年`, `退休`); the period is the month the 人事任免 names in its title.
+"""
+from __future__ import annotations
+
+import regex
+
+from pipeline.records import AppointmentRow
+
+from .text import DocumentText, Span
+
+_ACTION_HEADING = regex.compile(r"^(?P<action>任命|免去|免职|任职)\s*[:：]?$")
+_APPOINT = regex.compile(r"^(?:任命|决定任命)(?P<people>.+?)(?:为|任)(?P<post>.+)$")
+_HOLDS = regex.compile(r"^(?P<people>[\p{Han}·、,，]{2,40}?)(?:任|为)(?P<post>.+)$")
+_REMOVE = regex.compile(r"^(?:免去|决定免去)(?P<people>.+?)的(?P<post>.+?)(?:职务)?$")
+_NO_LONGER = regex.compile(r"^(?P<people>[\p{Han}·、,，]{2,40}?)不再担任(?P<post>.+?)(?:职务)?$")
+_NAME = regex.compile(r"^\p{Han}{2,4}$|^\p{Han}{1,5}·\p{Han}{1,8}$")
+_NOTE = regex.compile(r"[(（](?P<note>[^()（）]{1,12})[)）]$")
+_PERIOD = regex.compile(r"(?P<period>(?:19|20)[0-9]{2}年(?:1[0-2]|0?[1-9])月)份?")
+_ORGANISATION_END = regex.compile(
+    r"(?:委员会|管理委员会|人民政府|政府|办公室|办公厅|局|厅|委|部|院|署|办|中心|集团|公司|学校|大学|学院|"
+    r"医院|馆|社|会|所|处|站|队|行|室|团)(?:[(（][^()（）]+[)）])*")
+_TITLE = regex.compile(r"^(?:副|常务副|党组|党委|总)?\p{Han}{0,8}?(?:长|主任|书记|主席|委员|员|师|官|监|理|专员|秘书长|巡视员|调研员|参事|馆长|院长|校长|经理)$")
+_NOT_A_PERSON = regex.compile(r"^(?:原任|上述|以上|其|同时|均)")
+
+
+def is_appointment_document(doc: DocumentText) -> bool:
+    d = doc.document
+    return d.doc_type == "人事任免" or bool(regex.search(r"任免|任职|免职", d.title or ""))
+
+
+def extract_appointments(doc: DocumentText) -> list[AppointmentRow]:
+    if not is_appointment_document(doc):
+        return []
+    period_match = _PERIOD.search(doc.document.title or "") or _PERIOD.search(doc.text)
+    period = period_match.group("period") if period_match else None
+    rows: list[AppointmentRow] = []
+    action = None
+    for sentence in doc.sentences:
+        text = sentence.text.rstrip("。；;，,")
+        heading = _ACTION_HEADING.match(text)
+        if heading:
+            action = "免去" if heading.group("action") in ("免去", "免职") else "任命"
+            continue
+        rows += _rows(doc, sentence, text, action, period)
+    return rows
+
+
+def _rows(doc: DocumentText, sentence: Span, text: str, action: str | None, period: str | None):
+    note = None
+    if (noted := _NOTE.search(text)):
+        note, text = noted.group("note"), text[:noted.start()]
+    for pattern, act in ((_REMOVE, "免去"), (_APPOINT, "任命"), (_NO_LONGER, "免去"), (_HOLDS, action or "任命")):
+        match = pattern.match(text)
+        if match:
+            break
+    else:
+        return []
+    people = [p.strip() for p in regex.split(r"[、,，]|同志", match.group("people")) if p.strip()]
+    if not people or _NOT_A_PERSON.match(match.group("people")) or not all(_NAME.match(p) for p in people):
+        return []
+    organization, position = split_post(match.group("post"))
+    return [AppointmentRow(doc.provenance(sentence), doc.path_at(sentence.start), act, person, position,
+                           organization, note, period) for person in people]
+
+
+def split_post(post: str) -> tuple[str | None, str | None]:
+    """`浙江省商务厅副厅长` -> (`浙江省商务厅`, `副厅长`): the first organisation ending
+    that leaves a title after it."""
+    post = regex.sub(r"职务$", "", post.strip())
+    for match in _ORGANISATION_END.finditer(post):
+        rest = post[match.end():]
+        if rest and _TITLE.match(rest):
+            return post[:match.end()], rest
+    return None, post or None

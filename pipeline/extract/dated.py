@@ -1,0 +1,151 @@
+"""Dates: every dated fact of a document, one row each.
+
+- signed, effective, expiry: the dates segmentation resolved for the document
+  (pipeline.segment.fields), each with the line or clause that states it: the date under
+  the signature, `本实施方案自公布之日起施行`, `有效期至2027年12月31日`;
+- published: a web page's 发布日期, from its metadata block (no span in the text);
+- period_start / period_end: `2025—2027年`, `2023年3月-6月`, `2024年1月1日至6月30日`;
+- deadline: `2025年6月底前`, `到2027年`, `年底前` resolved against the document's year;
+- event: any other date (`2024年7月31日前制定的` is a deadline, `2023年度` an event).
+Partial dates (`7月1日`) take the document's year. A gazette document's 出版 date is the
+issue's (documents.published_date), stated outside the document's text: no row.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import regex
+
+from pipeline.dates import DateMention, add_months, find_dates
+from pipeline.records import DateRow
+from pipeline.segment.fields import effective_clause, expiry_clause, find_signature
+from pipeline.segment.lines import lines_of
+
+from .text import DocumentText, Span
+
+_RANGE = r"\s*(?:-|—|–|~|～|至|到)+\s*"
+_YEAR_RANGE = regex.compile(rf"(?<![0-9])(?P<y1>(?:19|20)[0-9]{{2}})\s*年?{_RANGE}(?P<y2>(?:19|20)[0-9]{{2}})\s*年")
+_MONTH_RANGE = regex.compile(rf"(?P<y>(?:19|20)[0-9]{{2}})\s*年\s*(?P<m1>1[0-2]|0?[1-9])\s*月{_RANGE}"
+                             rf"(?P<m2>1[0-2]|0?[1-9])\s*月(?!\s*[0-9一二三四五六七八九十]+\s*[日号])")
+_BY = regex.compile(r"(?:到|至|截至|截止到|截止|力争到|争取到|力争在|力争|于)\s*$")
+_END_OF = regex.compile(r"^(?P<end>底|末)?(?P<before>前|之前|以前)?")
+
+
+def extract_dates(doc: DocumentText) -> list[DateRow]:
+    d = doc.document
+    rows: list[DateRow] = []
+    stated: list[tuple[int, int]] = []  # spans already written as signed/effective/expiry
+
+    def text_row(kind: str, date: dt.date, start: int, end: int, precision: str = "day"):
+        sentence = doc.sentence_at(start)
+        rows.append(DateRow(doc.provenance(sentence), doc.path_at(start), kind, date, precision,
+                            doc.text[start:end]))
+        stated.append((start, end))
+
+    def metadata_row(kind: str, label: str, date: dt.date):
+        evidence = f"{label}:{date.isoformat()}"
+        rows.append(DateRow(doc.metadata_provenance(evidence), None, kind, date, "day", date.isoformat()))
+
+    if d.signed_date:
+        signature = find_signature(lines_of(doc.text))
+        if signature and signature.date == d.signed_date:
+            line = signature.line
+            start = line.start + len(line.text) - len(line.text.lstrip())
+            text_row("signed", d.signed_date, start, line.start + len(line.text.rstrip()))
+        else:
+            metadata_row("signed", "成文日期", d.signed_date)
+    if d.effective_date:
+        clause = effective_clause(doc.text, d.signed_date)
+        if clause and clause.date == d.effective_date:
+            text_row("effective", d.effective_date, _clause_start(doc, clause.start), clause.end)
+    if d.expiry_date:
+        clause = expiry_clause(doc.text, d.effective_date)
+        if clause and clause.date == d.expiry_date:
+            text_row("expiry", d.expiry_date, clause.start, clause.end)
+    if d.published_date and d.source_format == "html":
+        metadata_row("published", "发布日期", d.published_date)
+
+    year = _document_year(doc)
+    for sentence in doc.sentences:
+        rows += _mentions(doc, sentence, year, stated)
+    return rows
+
+
+def _clause_start(doc: DocumentText, start: int) -> int:
+    """`本实施方案自公布之日起施行`: the clause with the subject that opens its sentence."""
+    sentence = doc.sentence_at(start)
+    head = doc.text[sentence.start:start]
+    cut = max(head.rfind(mark) for mark in ",，")
+    return sentence.start + cut + 1 if cut >= 0 else sentence.start
+
+
+def _mentions(doc: DocumentText, sentence: Span, year: int | None, stated) -> list[DateRow]:
+    text = sentence.text
+    rows: list[DateRow] = []
+    taken = [(a - sentence.start, b - sentence.start) for a, b in stated
+             if sentence.start <= a < sentence.end]
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= a or start >= b for a, b in taken)
+
+    def add(kind: str, date: dt.date | None, precision: str, start: int, end: int):
+        if date is None:
+            return
+        rows.append(DateRow(doc.provenance(sentence), doc.path_at(sentence.start + start), kind, date,
+                            precision, text[start:end]))
+
+    for match in _YEAR_RANGE.finditer(text):
+        if free(*match.span()) and int(match.group("y1")) <= int(match.group("y2")):
+            taken.append(match.span())
+            add("period_start", dt.date(int(match.group("y1")), 1, 1), "year", *match.span())
+            add("period_end", dt.date(int(match.group("y2")), 1, 1), "year", *match.span())
+    for match in _MONTH_RANGE.finditer(text):
+        if free(*match.span()):
+            taken.append(match.span())
+            y = int(match.group("y"))
+            add("period_start", _day(y, int(match.group("m1"))), "month", *match.span())
+            add("period_end", _day(y, int(match.group("m2"))), "month", *match.span())
+    mentions = [m for m in find_dates(text, default_year=year) if free(m.start, m.end)]
+    i = 0
+    while i < len(mentions):
+        m = mentions[i]
+        following = mentions[i + 1] if i + 1 < len(mentions) else None
+        if following and regex.fullmatch(_RANGE, text[m.end:following.start]):
+            add("period_start", m.date, m.precision, m.start, following.end)
+            add("period_end", following.date, following.precision, m.start, following.end)
+            i += 2
+            continue
+        kind, date, precision, end = _classify(text, m)
+        add(kind, date, precision, m.start, end)
+        i += 1
+    return rows
+
+
+def _classify(text: str, m: DateMention) -> tuple[str, dt.date, str, int]:
+    """deadline (`到2027年`, `6月底前`) or event; `底`/`末` moves the date to the period's last day."""
+    tail = _END_OF.match(text, m.end)
+    end = tail.end() if tail else m.end
+    by = bool(_BY.search(text[:m.start]))
+    if tail and tail.group("end"):
+        last = (dt.date(m.date.year, 12, 31) if m.precision == "year"
+                else add_months(m.date.replace(day=1), 1) - dt.timedelta(days=1) if m.precision == "month"
+                else m.date)
+        return "deadline", last, "day", end
+    if by or (tail and tail.group("before")):
+        return "deadline", m.date, m.precision, end
+    return "event", m.date, m.precision, m.end
+
+
+def _day(year: int, month: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, 1)
+    except ValueError:
+        return None
+
+
+def _document_year(doc: DocumentText) -> int | None:
+    d = doc.document
+    for date in (d.signed_date, d.published_date):
+        if date:
+            return date.year
+    return d.doc_year or d.gazette_year

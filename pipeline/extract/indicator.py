@@ -1,0 +1,84 @@
+"""The indicator of a target: the noun phrase its number counts.
+
+    培育链主企业10家                      -> 链主企业            (the phrase before the number)
+    人工智能产业营收规模突破1000亿元      -> 人工智能产业营收规模
+    引育3个具有全国影响力的行业垂直模型    -> 行业垂直模型        (the phrase after it, past 的)
+
+The phrase is cut with jieba, the users' tokenizer: its part-of-speech tags tell the
+predicate verb that opens a clause (培育, 实现, 新增) from the nouns it governs. jieba's
+general dictionary splits policy terms (营业/收入) or mistags them, so a user dictionary of
+policy vocabulary is loaded from pipeline/data/policy_terms.tsv.
+"""
+from __future__ import annotations
+
+import logging
+from functools import cache
+
+import jieba
+import jieba.posseg
+import regex
+
+from pipeline import rules
+
+# Tags of words that open a clause before its object: verbs, adverbs, pronouns,
+# prepositions, conjunctions, localisers, numerals and measure words, particles.
+_OPENING_TAGS = ("v", "vd", "vi", "d", "r", "p", "c", "ad", "f", "m", "q", "u", "uj", "ul", "ug", "uv", "ud")
+_NOMINAL = regex.compile(r"^(n|nz|nr|ns|nt|nrt|ng|j|l|i|eng|vn|an|b|s|a|x)")
+# What stands between an indicator and its number: 突破 1000亿元, 达到 60%, 控制在 ...
+_COMPARISON_TAIL = regex.compile(
+    r"(?:达到|达|突破|超过|超|不低于|不少于|不超过|不高于|低于|高于|多于|少于|控制在|保持在|稳定在|降至|降到|"
+    r"降低到|下降到|提高到|提高至|提升到|提升至|增长到|增加到|增至|为|约|累计|总计|共计|共|分别|在)+$")
+_WHOLE_AREA = regex.compile(r"^(?:全市|全省|全区|全县|全国|我市|我省|本市|本省|全域)")
+_ADVERBIAL = regex.compile(r"在[^，,；;。]{0,24}?下")  # 在使用半精度输出输入(FP16)下
+_EDGE_MARKS = "、,，;；:：。 \t等和及与"
+
+
+@cache
+def _tagger() -> jieba.posseg.POSTokenizer:
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    for word, tag in rules.table("policy_terms.tsv").items():
+        tokenizer.add_word(word, tag=tag)
+    return jieba.posseg.POSTokenizer(tokenizer)
+
+
+def after_last_de(phrase: str) -> str:
+    """The head of `...的X`: X. A 的 inside quotes or brackets does not count."""
+    depth, cut = 0, 0
+    for i, ch in enumerate(phrase):
+        if ch in "(（“《[【〔":
+            depth += 1
+        elif ch in ")）”》]】〕":
+            depth = max(depth - 1, 0)
+        elif ch == "的" and depth == 0:
+            cut = i + 1
+    return phrase[cut:]
+
+
+def indicator_before(phrase: str) -> str | None:
+    """The indicator of `培育链主企业10家` from the clause before the number (`培育链主企业`)."""
+    phrase = _ADVERBIAL.sub("", after_last_de(phrase)).strip(_EDGE_MARKS)
+    phrase = _COMPARISON_TAIL.sub("", phrase)
+    phrase = _WHOLE_AREA.sub("", phrase).strip(_EDGE_MARKS)
+    if not phrase:
+        return None
+    tokens = [(t.word, t.flag) for t in _tagger().lcut(phrase)]
+    while len(tokens) > 1 and _opens_clause(tokens):
+        tokens.pop(0)
+    return "".join(word for word, _ in tokens).strip(_EDGE_MARKS) or None
+
+
+def indicator_after(phrase: str) -> str | None:
+    """The indicator of `引育3个具有全国影响力的行业垂直模型` from the words after the unit."""
+    phrase = after_last_de(phrase).strip(_EDGE_MARKS)
+    return phrase or None
+
+
+def _opens_clause(tokens: list[tuple[str, str]]) -> bool:
+    word, tag = tokens[0]
+    if word in "“《(（":
+        return False
+    if tag in _OPENING_TAGS or (tag == "x" and word not in "“《(（"):
+        return True
+    # A verbal noun before a noun is the clause's verb (培育 链主企业), alone it is the noun (就业).
+    return tag == "vn" and bool(_NOMINAL.match(tokens[1][1]))

@@ -1,0 +1,144 @@
+"""Numbers with their units, as policies write them: `10家`, `1000亿元`, `3万人`, `0.5%`,
+`100EFlops`, `50E Flops`, `三十个`, `两个`, `28万元/人`, and a Chinese unit glossed by its
+symbol, `5000千万亿次浮点指令/秒(PFLOPS)`, which is read as PFLOPS.
+
+The units are data (pipeline/data/measure_units.tsv); Chinese numerals are read by cn2an
+through pipeline.numerals. A number that is part of a name or a code is not a quantity:
+`FP16`, `5G`, `20+6`, `第53次`, the second number of a range `3-5个`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+
+from pipeline import rules
+from pipeline.numerals import numeral_value
+
+# A magnitude written before a Chinese unit multiplies it: 3万人, 1000亿元, 一百万元.
+MAGNITUDES = {"万亿": 1e12, "千万": 1e7, "百万": 1e6, "十万": 1e5, "亿": 1e8, "万": 1e4, "千": 1e3}
+# A unit may be divided by another (28万元/人, 30微克/立方米 is not in the table): these
+# may stand after the slash besides the table's units.
+PER_UNITS = ("年", "月", "日", "天", "小时", "秒")
+
+_NUMBER = regex.compile(r"[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千]+")
+# Before a number: a letter or digit (FP16), an ordinal (第53次), a joiner (20+6, 3-5, 1:1).
+_NOT_AFTER = "+＋-—–~～/:：#.第"
+_GLOSSED = regex.compile(r"(?P<words>[\p{Han}/]{1,14})[(（](?P<symbol>[A-Za-z][A-Za-z0-9/ ]{0,10})[)）]")
+_LATIN = regex.compile(r"[A-Za-z](?:[A-Za-z]| (?=[A-Za-z])){0,8}(?![A-Za-z])")
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    factor: float
+    base: str
+    currency: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """`text[start:end]` is the number and its unit; `value` and `unit` are as written."""
+
+    value: float
+    unit: str
+    value_normalized: float
+    unit_normalized: str
+    currency: str | None
+    start: int
+    end: int
+
+    @property
+    def is_money(self) -> bool:
+        return self.currency is not None and "/" not in self.unit
+
+    @property
+    def is_percent(self) -> bool:
+        return self.unit in ("%", "％")
+
+
+@cache
+def _units() -> tuple[dict[str, Unit], dict[str, tuple[str, Unit]], list[str]]:
+    chinese, latin = {}, {}
+    for written, value in rules.table("measure_units.tsv").items():
+        factor, base, *currency = value.split()
+        unit = Unit(float(factor), base, currency[0] if currency else None)
+        if regex.match(r"[A-Za-z]", written):
+            latin[written.casefold()] = (written, unit)
+        else:
+            chinese[written] = unit
+    return chinese, latin, sorted(chinese, key=len, reverse=True)
+
+
+def _chinese_unit(text: str, at: int) -> tuple[str, Unit, int] | None:
+    """The longest table unit at `at`, with a magnitude before it if any: (written, unit, end)."""
+    chinese, _, longest_first = _units()
+    for magnitude in (*MAGNITUDES, ""):
+        if not text.startswith(magnitude, at):
+            continue
+        rest = at + len(magnitude)
+        for written in longest_first:
+            if text.startswith(written, rest):
+                unit = chinese[written]
+                if magnitude and unit.base in ("%", "‰", "倍", "个百分点"):
+                    continue
+                factor = unit.factor * MAGNITUDES.get(magnitude, 1)
+                return magnitude + written, Unit(factor, unit.base, unit.currency), rest + len(written)
+    return None
+
+
+def _unit_at(text: str, at: int) -> tuple[str, Unit, int] | None:
+    """The unit written at `at` (after a number): (unit as written, Unit, end offset)."""
+    _, latin, _ = _units()
+    glossed = _GLOSSED.match(text, at)
+    if glossed:
+        symbol = glossed.group("symbol").replace(" ", "")
+        if symbol.casefold() in latin:
+            return symbol, latin[symbol.casefold()][1], glossed.end()
+    found = _chinese_unit(text, at)
+    if found is None:
+        latin_match = _LATIN.match(text, at)
+        if latin_match:
+            symbol = latin_match.group().replace(" ", "")
+            if symbol.casefold() in latin:
+                found = symbol, latin[symbol.casefold()][1], latin_match.end()
+    if found is None:
+        return None
+    written, unit, end = found
+    if text.startswith("/", end) or text.startswith("／", end):  # 28万元/人
+        per = _chinese_unit(text, end + 1)
+        per_word = per[0] if per else next((w for w in PER_UNITS if text.startswith(w, end + 1)), None)
+        if per_word:
+            return (f"{written}/{per_word}", Unit(unit.factor, f"{unit.base}/{per[1].base if per else per_word}",
+                                                   unit.currency), end + 1 + len(per_word))
+    return written, unit, end
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Every number with a unit in `text`, in order."""
+    found = []
+    for match in _NUMBER.finditer(text):
+        start, end = match.span()
+        before = text[start - 1] if start else ""
+        if before and (before.isascii() and before.isalnum() or before in _NOT_AFTER):
+            continue
+        unit = _unit_at(text, end)
+        if unit is None:
+            continue
+        written, measure, unit_end = unit
+        value = _value(match.group())
+        if value is None:
+            continue
+        found.append(Quantity(value=value, unit=written, value_normalized=value * measure.factor,
+                              unit_normalized=measure.base, currency=measure.currency,
+                              start=start, end=unit_end))
+    return found
+
+
+def _value(number: str) -> float | None:
+    if number[0].isdigit():
+        return float(number.replace(",", ""))
+    try:
+        return float(numeral_value(number))
+    except (ValueError, TypeError):  # a run of numeral characters that is no number (千千)
+        return None
