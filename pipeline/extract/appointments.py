@@ -16,7 +16,7 @@ import regex
 
 from pipeline.records import AppointmentRow
 
-from .text import DocumentText, Span
+from .text import DocumentText, Span, split_top_level
 
 _ACTION_HEADING = regex.compile(r"^(?P<action>任命|免去|免职|任职)\s*[:：]?$")
 _APPOINT = regex.compile(r"^(?:任命|决定任命)(?P<people>.+?)(?:为|任)(?P<post>.+)$")
@@ -51,7 +51,8 @@ def extract_appointments(doc: DocumentText) -> list[AppointmentRow]:
         if heading:
             action = "免去" if heading.group("action") in ("免去", "免职") else "任命"
             continue
-        rows += _rows(doc, sentence, text, action, period)
+        for _, clause in split_top_level(text, "，,"):  # 任命X为...，原任的...职务同时免去
+            rows += _rows(doc, sentence, clause.strip(), action, period)
     return rows
 
 

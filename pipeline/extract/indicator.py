@@ -74,6 +74,15 @@ def indicator_after(phrase: str) -> str | None:
     return phrase or None
 
 
+def starts_with_verb(phrase: str) -> bool:
+    """`作为专项经费`: the words after a number go on with a verb (the number was the
+    object), unless they lead to a 的 that names the thing counted (`具有...的行业垂直模型`)."""
+    if after_last_de(phrase) != phrase:
+        return False
+    first = _tagger().lcut(phrase)[0]
+    return first.flag in ("v", "vd", "vi", "p")
+
+
 def _opens_clause(tokens: list[tuple[str, str]]) -> bool:
     word, tag = tokens[0]
     if word in "“《(（":

@@ -40,7 +40,9 @@ _LIST_JOIN = regex.compile(r"^\s*(?:[(（]含[)）])?\s*[、和及与或]\s*$")
 _CONDITION = regex.compile(r"(?:^|[，,；;])\s*(?:其中)?对(?P<who>[^；;。]+?)(?=给予|分别|按照|按|予以|一次性|每家|[，,]\s*(?:给予|按|每))")
 _TIER_LEAD = regex.compile(r"^(?:对|其中对)?(?:新|首次|经|已)?(?:认定|入选|列入|获得|获评|评为|创建|通过)?的?(?:符合条件的)?")
 _GENERIC_SUBJECT = regex.compile(r"^(?:单个|单家|每家|每个|每户|每项|单项|单一)")
-_CAP_SUBJECT_TAIL = regex.compile(r"(?:年度|每年|累计)?\p{Han}{0,2}?(?:补助|补贴|奖励|资助)?(?:金额|资金|额度)?$")
+_CAP_SUBJECT_TAIL = regex.compile(
+    r"(?:(?:年度|每年|累计)?\p{Han}{0,2}(?:补助|补贴|奖励|资助)(?:金额|资金|额度)?|金额|资金|额度)$")
+_CONDITION_END = regex.compile(r"[，,]\s*(?:根据|按照|按|依据|由)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,13 +84,19 @@ def _sentence_rows(doc: DocumentText, sentence: Span, units_by_path) -> list[Sub
     def row(q: Quantity, *, amount=None, rate=None, rate_base=None, cap=None, tier=None):
         rows.append(SubsidyRow(**base, beneficiary_condition=_condition(text, q.start), kind=_kind(text, q),
                                amount_yuan=amount, rate=rate, rate_base=rate_base, cap_yuan=cap,
-                               tier=tier if tier is not None else tiers.get(q.start),
+                               tier=(tier or None) if tier is not None else tiers.get(q.start),
                                currency=_currency(q)))
 
     paired_caps: set[int] = set()
-    if len(rates) > 1 and len([c for c in caps if c.start > rates[0][0].start]) == len(rates):
-        for (rate, rate_base), cap in zip(rates, [c for c in caps if c.start > rates[0][0].start]):
-            row(cap, rate=rate.value / 100, rate_base=rate_base, cap=cap.value_normalized)
+    after_rates = [c for c in caps if rates and c.start > rates[-1][0].start]
+    between_rates = [c for c in caps if rates and rates[0][0].start < c.start < rates[-1][0].start]
+    if len(rates) > 1 and not between_rates and after_rates:
+        # 3%和1.5%..., 最高分别不超过10万元和3万元: rate i with cap i; one cap after
+        # several rates (50%..., 其中...按60%..., 最高不超过20万元) limits each of them.
+        pairs = zip(rates, after_rates) if len(after_rates) == len(rates) else \
+            ((rate, cap) for rate in rates for cap in after_rates)
+        for (rate, rate_base), cap in pairs:
+            row(cap, rate=rate.value / 100, rate_base=rate_base, cap=cap.value_normalized, tier="")
             paired_caps.add(cap.start)
     elif rates:
         for i, (rate, rate_base) in enumerate(rates):
@@ -152,7 +160,7 @@ def _rates(text: str, percents: list[Quantity]) -> tuple[list[tuple[Quantity, st
             continue
         raised = _UPLIFT.search(clause)
         if raised:
-            what = regex.sub(r"(?:补助|补贴|奖励|资助)?标准$", "", raised.group("what")).strip()
+            what = regex.sub(r"(?:补助|补贴|奖励|资助)?(?:标准)?$", "", raised.group("what")).strip()
             uplifts.append((q, what))
     return rates, uplifts
 
@@ -169,7 +177,9 @@ def _condition(text: str, at: int) -> str | None:
     found = None
     for match in _CONDITION.finditer(text[:at]):
         found = match.group("who")
-    return found.strip("，, ") if found else None
+    if found is None:
+        return None
+    return _CONDITION_END.split(found, maxsplit=1)[0].strip("，, ") or None
 
 
 @cache
@@ -206,7 +216,10 @@ def _currency(q: Quantity) -> str:
 
 def _cap_tier(text: str, cap: Quantity) -> str | None:
     """The class a cap names when a sentence has several: `新建项目最高不超过300万元` -> 新建项目."""
-    start = max(text.rfind(mark, 0, cap.start) for mark in "，,；;、") + 1
+    start = max(text.rfind(mark, 0, cap.start) for mark in "，,；;") + 1
+    listed = regex.search(r"[0-9]\s*(?:万|亿)?元\s*、", text[start:cap.start])  # 新建项目...300万元、提升改造项目...
+    if listed:
+        start += listed.end()
     subject = regex.split(r"最高|不超过|不高于", text[start:cap.start])[0]
     subject = regex.sub(r"^(?:其中)?对?", "", subject.strip())
     subject = _CAP_SUBJECT_TAIL.sub("", subject).strip()
@@ -266,6 +279,8 @@ def _list_before(text: str, n: int) -> list[str] | None:
             items = items[:n]
         if len(items) != n or not all(items):
             return None
+        if any(regex.search(r"[0-9%]", item) for item in items):
+            continue  # 按...的3%和1.5%: the rates the amounts pair with, not labels
         return _share_head(items)
     return None
 

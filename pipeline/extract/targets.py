@@ -19,16 +19,19 @@ import regex
 from pipeline import rules
 from pipeline.records import TargetRow
 
-from .indicator import indicator_after, indicator_before
+from .indicator import indicator_after, indicator_before, starts_with_verb
 from .quantities import Quantity, find_quantities
-from .text import DocumentText, Span, inside_brackets
+from .text import DocumentText, Span, inside_brackets, split_top_level
 
 # A goal year: 到2027年, 力争到2026年底, 至2025年末, or a year opening a clause (2026年,).
 _GOAL_YEAR = regex.compile(r"(?:(?P<by>到|至|截至|截止到|截止|力争到|争取到|力争在|力争|争取)\s*)?"
                            r"(?P<year>20[0-9]{2})\s*年(?P<tail>度|底|末|前|年底)?")
 _COMMITMENT = regex.compile(r"力争|确保|争取")
-_AT_MOST_BEFORE = regex.compile(r"(?:不超过|不高于|不多于|低于|少于|控制在|保持在|降至|降到|降低到|下降到|以内)$")
-_AT_LEAST_BEFORE = regex.compile(r"(?:突破|超过|超|不低于|不少于|高于|多于|达到.{0,2}以上)$")
+# `不(得)低于` is at least, `低于` at most: the negated forms are tried first.
+_AT_LEAST_NEGATED = regex.compile(r"不(?:得|应|宜)?(?:低于|少于)$")
+_AT_MOST_NEGATED = regex.compile(r"不(?:得|应|宜)?(?:超过|高于|多于|超)$")
+_AT_MOST_BEFORE = regex.compile(r"(?:低于|少于|控制在|保持在|降至|降到|降低到|下降到|压减到|压减至)$")
+_AT_LEAST_BEFORE = regex.compile(r"(?:突破|超过|超|高于|多于)$")
 _AT_LEAST_AFTER = regex.compile(r"^(?:[(（]含[)）])?(?:以上|及以上|之上)")
 _AT_MOST_AFTER = regex.compile(r"^(?:[(（]含[)）])?(?:以下|以内|之内)")
 _THRESHOLD_OF_NOUN = regex.compile(r"^(?:[(（]含[)）])?(?:以上|以下|以内)?(?:[(（]含[)）])?的")
@@ -66,8 +69,8 @@ def _target(doc: DocumentText, sentence: Span, q: Quantity, pays: bool, referenc
     if (q.is_money or q.is_percent) and _THRESHOLD_OF_NOUN.match(after):
         return None  # 10亿元以上的项目: a threshold, not a goal
     year = _governing_year(doc, sentence.start + q.start, reference_year)
-    if year is None and not (_COMMITMENT.search(before) or _AT_MOST_BEFORE.search(before)
-                             or regex.search(r"(?:不低于|不少于)$", before)):
+    if year is None and not (_COMMITMENT.search(before) or _AT_LEAST_NEGATED.search(before)
+                             or _AT_MOST_NEGATED.search(before) or _AT_MOST_BEFORE.search(before)):
         return None
     indicator = _indicator(before, after)
     if indicator and indicator.endswith(tuple(rules.table("target_exclusions.tsv"))):
@@ -86,16 +89,24 @@ def _indicator(before: str, after: str) -> str | None:
     if rest.startswith("的"):
         rest = rest[1:]
     following = _CLAUSE_END.split(rest, maxsplit=1)[0]
-    if following:
+    if following and not starts_with_verb(following):
         return indicator_after(following)
-    start = max(before.rfind(mark) for mark in _CLAUSE_START) + 1
+    start = split_top_level(before, _CLAUSE_START)[-1][0]
     return indicator_before(before[start:])
 
 
 def _comparator(before: str, after: str) -> str:
-    if _AT_LEAST_AFTER.match(after) or _AT_LEAST_BEFORE.search(before):
+    if _AT_LEAST_AFTER.match(after):
         return ">="
-    if _AT_MOST_AFTER.match(after) or _AT_MOST_BEFORE.search(before):
+    if _AT_MOST_AFTER.match(after):
+        return "<="
+    if _AT_LEAST_NEGATED.search(before):
+        return ">="
+    if _AT_MOST_NEGATED.search(before):
+        return "<="
+    if _AT_LEAST_BEFORE.search(before):
+        return ">="
+    if _AT_MOST_BEFORE.search(before):
         return "<="
     return "="
 
