@@ -65,6 +65,8 @@ def indicator_before(phrase: str) -> str | None:
     tokens = [(t.word, t.flag) for t in _tagger().lcut(phrase)]
     while len(tokens) > 1 and _opens_clause(tokens):
         tokens.pop(0)
+    while len(tokens) > 1 and tokens[-1][1] in ("v", "f", "p"):  # 土地收入中提取 -> 土地收入
+        tokens.pop()
     return "".join(word for word, _ in tokens).strip(_EDGE_MARKS) or None
 
 
@@ -79,8 +81,19 @@ def starts_with_verb(phrase: str) -> bool:
     object), unless they lead to a 的 that names the thing counted (`具有...的行业垂直模型`)."""
     if after_last_de(phrase) != phrase:
         return False
+    if phrase.startswith(("作为", "用于", "用作")):
+        return True
     first = _tagger().lcut(phrase)[0]
     return first.flag in ("v", "vd", "vi", "p")
+
+
+def ends_with_verb(phrase: str) -> bool:
+    """`打造`, `建成`: the clause before a number ends with the verb whose object it counts
+    (a comparison such as 达到 or 突破 relates the number to the noun before it instead)."""
+    if not phrase or _COMPARISON_TAIL.search(phrase):
+        return False
+    tokens = _tagger().lcut(phrase)
+    return bool(tokens) and tokens[-1].flag in ("v", "vn") and len(tokens[-1].word) >= 2
 
 
 def _opens_clause(tokens: list[tuple[str, str]]) -> bool:

@@ -19,7 +19,7 @@ import regex
 from pipeline import rules
 from pipeline.records import TargetRow
 
-from .indicator import indicator_after, indicator_before, starts_with_verb
+from .indicator import ends_with_verb, indicator_after, indicator_before, starts_with_verb
 from .quantities import Quantity, find_quantities
 from .text import DocumentText, Span, inside_brackets, split_top_level
 
@@ -88,11 +88,27 @@ def _indicator(before: str, after: str) -> str | None:
     rest = after[_QUALIFIER.match(after).end():]
     if rest.startswith("的"):
         rest = rest[1:]
-    following = _CLAUSE_END.split(rest, maxsplit=1)[0]
-    if following and not starts_with_verb(following):
-        return indicator_after(following)
+    following = "" if rest[:1] in ")）”》" else _CLAUSE_END.split(rest, maxsplit=1)[0]
     start = split_top_level(before, _CLAUSE_START)[-1][0]
-    return indicator_before(before[start:])
+    clause = _after_open_bracket(before[start:])
+    # 打造三十个示范场景: a verb right before the number takes the noun after it as object;
+    # 0.5%作为专项经费: words after the number that go on with a verb are not what it counts.
+    if following and not following.startswith(("作为", "用于", "用作")) and (
+            ends_with_verb(clause) or not starts_with_verb(following)):
+        return indicator_after(following)
+    return indicator_before(clause)
+
+
+def _after_open_bracket(clause: str) -> str:
+    """`...主导用途(其中工业建筑面积占比不得低于`: a number inside a bracket counts
+    what the bracket says."""
+    opened: list[int] = []
+    for i, ch in enumerate(clause):
+        if ch in "(（":
+            opened.append(i)
+        elif ch in ")）" and opened:
+            opened.pop()
+    return clause[opened[-1] + 1:] if opened else clause
 
 
 def _comparator(before: str, after: str) -> str:
