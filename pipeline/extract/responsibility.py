@@ -58,7 +58,8 @@ def find_parentheses(text: str) -> list[Parenthesis]:
         end = _closing(text, match.start())
         if end is None:
             continue
-        found.append(read_parenthesis(text[match.end():end - 1], Span(match.start(), end, text[match.start():end])))
+        # the label stays with the content: `牵头单位:` names the lead
+        found.append(read_parenthesis(text[match.start() + 1:end - 1], Span(match.start(), end, text[match.start():end])))
     return found
 
 
