@@ -28,7 +28,10 @@ _YEAR_RANGE = regex.compile(rf"(?<![0-9])(?P<y1>(?:19|20)[0-9]{{2}})\s*年?{_RAN
 _MONTH_RANGE = regex.compile(rf"(?P<y>(?:19|20)[0-9]{{2}})\s*年\s*(?P<m1>1[0-2]|0?[1-9])\s*月{_RANGE}"
                              rf"(?P<m2>1[0-2]|0?[1-9])\s*月(?!\s*[0-9一二三四五六七八九十]+\s*[日号])")
 _BY = regex.compile(r"(?:到|至|截至|截止到|截止|力争到|争取到|力争在|力争|于)\s*$")
-_END_OF = regex.compile(r"^(?P<end>底|末)?(?P<before>前|之前|以前)?")
+_END_OF = regex.compile(r"(?P<end>底|末)?(?P<before>前|之前|以前)?")  # matched at the date's end
+# A month's or the year's end without a year: `6月底前`, `年底前` (the document's year).
+_MONTH_END = regex.compile(r"(?<![0-9年])(?P<month>1[0-2]|0?[1-9])\s*月(?:底|末)(?:前|之前|以前)?")
+_YEAR_END = regex.compile(r"(?<![0-9年])(?:年底|年末)(?:前|之前|以前)?")
 
 
 def extract_dates(doc: DocumentText) -> list[DateRow]:
@@ -52,7 +55,7 @@ def extract_dates(doc: DocumentText) -> list[DateRow]:
             line = signature.line
             start = line.start + len(line.text) - len(line.text.lstrip())
             text_row("signed", d.signed_date, start, line.start + len(line.text.rstrip()))
-        else:
+        elif d.source_format == "html":  # the page states it in its metadata block only
             metadata_row("signed", "成文日期", d.signed_date)
     if d.effective_date:
         clause = effective_clause(doc.text, d.signed_date)
@@ -105,6 +108,16 @@ def _mentions(doc: DocumentText, sentence: Span, year: int | None, stated) -> li
             y = int(match.group("y"))
             add("period_start", _day(y, int(match.group("m1"))), "month", *match.span())
             add("period_end", _day(y, int(match.group("m2"))), "month", *match.span())
+    if year is not None:
+        for match in _MONTH_END.finditer(text):
+            if free(*match.span()):
+                taken.append(match.span())
+                first = _day(year, int(match.group("month")))
+                add("deadline", first and add_months(first, 1) - dt.timedelta(days=1), "day", *match.span())
+        for match in _YEAR_END.finditer(text):
+            if free(*match.span()):
+                taken.append(match.span())
+                add("deadline", dt.date(year, 12, 31), "day", *match.span())
     mentions = [m for m in find_dates(text, default_year=year) if free(m.start, m.end)]
     i = 0
     while i < len(mentions):

@@ -1,0 +1,31 @@
+"""Appointments: a 人事任免 in, one row per person and action."""
+from __future__ import annotations
+
+from pipeline.extract.appointments import extract_appointments, split_post
+from tests.documents import document
+
+LIST = ("【市政府人事任免】(2024年10月份)\n市人民政府决定：\n任命:\n"
+        "眭永华任嘉兴经济技术开发区管理委员会(嘉兴国际商务区管理委员会)副主任(挂职一年);\n"
+        "任命李晓梅、周立群为浙江省商务厅副厅长(试用期一年);\n"
+        "任命朱海涛为湖州市财政局副局长，原任的湖州市财政局总会计师职务同时免去;\n"
+        "免去陈国平的浙江省交通运输厅副厅长职务。")
+
+
+def test_every_person_of_a_list_with_post_note_and_period():
+    rows = extract_appointments(document(LIST, title="市政府人事任免(2024年10月份)", doc_type="人事任免"))
+    assert [(r.action, r.person, r.organization, r.position, r.note, r.period) for r in rows] == [
+        ("任命", "眭永华", "嘉兴经济技术开发区管理委员会(嘉兴国际商务区管理委员会)", "副主任", "挂职一年", "2024年10月"),
+        ("任命", "李晓梅", "浙江省商务厅", "副厅长", "试用期一年", "2024年10月"),
+        ("任命", "周立群", "浙江省商务厅", "副厅长", "试用期一年", "2024年10月"),
+        ("任命", "朱海涛", "湖州市财政局", "副局长", None, "2024年10月"),  # the removal names no one
+        ("免去", "陈国平", "浙江省交通运输厅", "副厅长", None, "2024年10月"),
+    ]
+
+
+def test_other_documents_have_no_appointments():
+    assert extract_appointments(document("张三任某局局长。", doc_type="通知")) == []
+
+
+def test_a_post_splits_at_the_organisation_that_leaves_a_title():
+    assert split_post("浙江省发展和改革委员会副主任") == ("浙江省发展和改革委员会", "副主任")
+    assert split_post("嘉兴市人民政府副市长") == ("嘉兴市人民政府", "副市长")
