@@ -278,6 +278,9 @@ class ResponsibleUnitRow:
     is_implicit: bool
 
 
+DATE_KINDS = ("signed", "published", "effective", "expiry", "deadline", "period_start", "period_end", "event")
+
+
 @dataclass(frozen=True, slots=True)
 class DateRow:
     """A dated fact: signed, published, effective, expiry, deadline, period_start/end, event."""
@@ -295,8 +298,6 @@ class DateRow:
         if self.precision not in ("day", "month", "year"):
             raise ValueError(f"unknown precision {self.precision!r}")
 
-
-DATE_KINDS = ("signed", "published", "effective", "expiry", "deadline", "period_start", "period_end", "event")
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from hypothesis import given, settings
@@ -54,3 +55,20 @@ def test_documents_survive_a_parquet_round_trip(tmp_path_factory, title, year, s
     write_tables(out, {"documents": [row]}, {"a.txt"})
     back = pq.read_table(out / "documents.parquet").to_pylist()
     assert back == [row]
+
+
+def test_an_earlier_versions_tables_are_carried_over_with_the_new_columns_empty(tmp_path):
+    """Version 1 (before the extractors) had no section_path or evidence_origin in dates:
+    a run into a version 1 folder keeps the other inputs' rows and adds the columns."""
+    old_dates = SCHEMAS["dates"].remove(SCHEMAS["dates"].get_field_index("section_path"))
+    old_dates = old_dates.remove(old_dates.get_field_index("evidence_origin")).with_metadata(
+        {"table": "dates", "schema_version": "1"})
+    pq.write_table(pa.Table.from_pylist([], schema=old_dates), tmp_path / "dates.parquet")
+    old_docs = SCHEMAS["documents"].with_metadata({"table": "documents", "schema_version": "1"})
+    pq.write_table(pa.Table.from_pylist([document_row(a_document())], schema=old_docs), tmp_path / "documents.parquet")
+
+    write_tables(tmp_path, {}, {"other.txt"})
+    dates = pq.read_table(tmp_path / "dates.parquet")
+    assert dates.schema.metadata[b"schema_version"].decode() == SCHEMA_VERSION
+    assert "section_path" in dates.column_names and "evidence_origin" in dates.column_names
+    assert pq.read_table(tmp_path / "documents.parquet").num_rows == 1  # another input's rows kept

@@ -60,11 +60,9 @@ def _rows(doc: DocumentText, sentence: Span, text: str, action: str | None, peri
     note = None
     if (noted := _NOTE.search(text)):
         note, text = noted.group("note"), text[:noted.start()]
-    for pattern, act in ((_REMOVE, "免去"), (_APPOINT, "任命"), (_NO_LONGER, "免去"), (_HOLDS, action or "任命")):
-        match = pattern.match(text)
-        if match:
-            break
-    else:
+    forms = ((_REMOVE, "免去"), (_APPOINT, "任命"), (_NO_LONGER, "免去"), (_HOLDS, action or "任命"))
+    match, act = next(((m, act) for pattern, act in forms if (m := pattern.match(text))), (None, None))
+    if match is None:
         return []
     people = [p.strip() for p in regex.split(r"[、,，]|同志", match.group("people")) if p.strip()]
     if not people or _NOT_A_PERSON.match(match.group("people")) or not all(_NAME.match(p) for p in people):

@@ -93,7 +93,7 @@ def _sentence_rows(doc: DocumentText, sentence: Span, units_by_path) -> list[Sub
     if len(rates) > 1 and not between_rates and after_rates:
         # 3%和1.5%..., 最高分别不超过10万元和3万元: rate i with cap i; one cap after
         # several rates (50%..., 其中...按60%..., 最高不超过20万元) limits each of them.
-        pairs = zip(rates, after_rates) if len(after_rates) == len(rates) else \
+        pairs = zip(rates, after_rates, strict=True) if len(after_rates) == len(rates) else \
             ((rate, cap) for rate in rates for cap in after_rates)
         for (rate, rate_base), cap in pairs:
             row(cap, rate=rate.value / 100, rate_base=rate_base, cap=cap.value_normalized, tier="")
@@ -240,7 +240,7 @@ def _tiers(text: str, paid: list[Quantity], thresholds: list[Quantity]) -> dict[
         labels = _threshold_labels(text, thresholds, respectively.start(), len(listed)) \
             or _list_before(text[:respectively.start()], len(listed))
         if labels:
-            tiers.update({q.start: label for q, label in zip(listed, labels)})
+            tiers.update({q.start: label for q, label in zip(listed, labels, strict=True)})
     return tiers
 
 

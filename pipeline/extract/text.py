@@ -15,7 +15,6 @@ from pipeline.records import Document, PageSpan, Provenance, Section, page_at
 SENTENCE_ENDS = "。！？；;!?"
 OPENING = "(（[［【〔《“"
 CLOSING = ")）]］】〕》”"
-CLAUSE_MARKS = "，,；;：:。！？!?"
 
 
 @dataclass(frozen=True, slots=True)
