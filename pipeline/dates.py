@@ -42,7 +42,7 @@ class DateMention:
     raw: str
 
 
-def _make(year: int, month: int = 1, day: int = 1) -> dt.date | None:
+def make_date(year: int, month: int = 1, day: int = 1) -> dt.date | None:
     try:
         return dt.date(year, month, day)
     except ValueError:  # 2月30日 and the like: not a date
@@ -51,8 +51,8 @@ def _make(year: int, month: int = 1, day: int = 1) -> dt.date | None:
 
 def _full_date(match: regex.Match) -> dt.date | None:
     if match.group("iso"):
-        return _make(int(match.group("iso")), int(match.group("iso_m")), int(match.group("iso_d")))
-    return _make(numeral_value(match.group("year")), numeral_value(match.group("month")),
+        return make_date(int(match.group("iso")), int(match.group("iso_m")), int(match.group("iso_d")))
+    return make_date(numeral_value(match.group("year")), numeral_value(match.group("month")),
                  numeral_value(match.group("day")))
 
 
@@ -88,12 +88,12 @@ def find_dates(text: str, *, default_year: int | None = None) -> Iterator[DateMe
     for match in _FULL_RE.finditer(text):
         add(_full_date(match), "day", match)
     for match in _MONTH_RE.finditer(text):
-        add(_make(numeral_value(match.group("year")), numeral_value(match.group("month"))), "month", match)
+        add(make_date(numeral_value(match.group("year")), numeral_value(match.group("month"))), "month", match)
     if default_year is not None:
         for match in _PARTIAL_RE.finditer(text):
-            add(_make(default_year, numeral_value(match.group("month")), numeral_value(match.group("day"))), "day", match)
+            add(make_date(default_year, numeral_value(match.group("month")), numeral_value(match.group("day"))), "day", match)
     for match in _YEAR_RE.finditer(text):
-        add(_make(int(match.group("year"))), "year", match)
+        add(make_date(int(match.group("year"))), "year", match)
     yield from sorted(found, key=lambda m: m.start)
 
 
@@ -109,7 +109,7 @@ def add_months(date: dt.date, months: int) -> dt.date:
     month0 = date.month - 1 + months
     year, month = date.year + month0 // 12, month0 % 12 + 1
     for day in (date.day, 30, 29, 28):
-        made = _make(year, month, day)
+        made = make_date(year, month, day)
         if made:
             return made
     raise AssertionError("unreachable")

@@ -16,7 +16,7 @@ import datetime as dt
 
 import regex
 
-from pipeline.dates import DateMention, add_months, find_dates
+from pipeline.dates import DateMention, add_months, find_dates, make_date
 from pipeline.records import DateRow
 from pipeline.segment.fields import effective_clause, expiry_clause, find_signature
 from pipeline.segment.lines import lines_of
@@ -106,13 +106,13 @@ def _mentions(doc: DocumentText, sentence: Span, year: int | None, stated) -> li
         if free(*match.span()):
             taken.append(match.span())
             y = int(match.group("y"))
-            add("period_start", _day(y, int(match.group("m1"))), "month", *match.span())
-            add("period_end", _day(y, int(match.group("m2"))), "month", *match.span())
+            add("period_start", make_date(y, int(match.group("m1"))), "month", *match.span())
+            add("period_end", make_date(y, int(match.group("m2"))), "month", *match.span())
     if year is not None:
         for match in _MONTH_END.finditer(text):
             if free(*match.span()):
                 taken.append(match.span())
-                first = _day(year, int(match.group("month")))
+                first = make_date(year, int(match.group("month")))
                 add("deadline", first and add_months(first, 1) - dt.timedelta(days=1), "day", *match.span())
         for match in _YEAR_END.finditer(text):
             if free(*match.span()):
@@ -147,13 +147,6 @@ def _classify(text: str, m: DateMention) -> tuple[str, dt.date, str, int]:
     if by or (tail and tail.group("before")):
         return "deadline", m.date, m.precision, end
     return "event", m.date, m.precision, m.end
-
-
-def _day(year: int, month: int) -> dt.date | None:
-    try:
-        return dt.date(year, month, 1)
-    except ValueError:
-        return None
 
 
 def _document_year(doc: DocumentText) -> int | None:

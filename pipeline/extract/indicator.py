@@ -20,6 +20,8 @@ import regex
 
 from pipeline import rules
 
+from .text import split_top_level
+
 # Tags of words that open a clause before its object: verbs, adverbs, pronouns,
 # prepositions, conjunctions, localisers, numerals and measure words, particles.
 _OPENING_TAGS = ("v", "vd", "vi", "d", "r", "p", "c", "ad", "f", "m", "q", "u", "uj", "ul", "ug", "uv", "ud")
@@ -42,17 +44,14 @@ def _tagger() -> jieba.posseg.POSTokenizer:
     return jieba.posseg.POSTokenizer(tokenizer)
 
 
+def words(phrase: str) -> list[tuple[str, str]]:
+    """`phrase` cut into (word, part of speech) by jieba with the policy dictionary."""
+    return [(t.word, t.flag) for t in _tagger().lcut(phrase)]
+
+
 def after_last_de(phrase: str) -> str:
     """The head of `...的X`: X. A 的 inside quotes or brackets does not count."""
-    depth, cut = 0, 0
-    for i, ch in enumerate(phrase):
-        if ch in "(（“《[【〔":
-            depth += 1
-        elif ch in ")）”》]】〕":
-            depth = max(depth - 1, 0)
-        elif ch == "的" and depth == 0:
-            cut = i + 1
-    return phrase[cut:]
+    return split_top_level(phrase, "的")[-1][1]
 
 
 def indicator_before(phrase: str) -> str | None:
@@ -62,7 +61,7 @@ def indicator_before(phrase: str) -> str | None:
     phrase = _WHOLE_AREA.sub("", phrase).strip(_EDGE_MARKS)
     if not phrase:
         return None
-    tokens = [(t.word, t.flag) for t in _tagger().lcut(phrase)]
+    tokens = words(phrase)
     while len(tokens) > 1 and _opens_clause(tokens):
         tokens.pop(0)
     while len(tokens) > 1 and tokens[-1][1] in ("v", "f", "p"):  # 土地收入中提取 -> 土地收入
@@ -83,8 +82,7 @@ def starts_with_verb(phrase: str) -> bool:
         return False
     if phrase.startswith(("作为", "用于", "用作")):
         return True
-    first = _tagger().lcut(phrase)[0]
-    return first.flag in ("v", "vd", "vi", "p")
+    return words(phrase)[0][1] in ("v", "vd", "vi", "p")
 
 
 def ends_with_verb(phrase: str) -> bool:
@@ -92,8 +90,8 @@ def ends_with_verb(phrase: str) -> bool:
     (a comparison such as 达到 or 突破 relates the number to the noun before it instead)."""
     if not phrase or _COMPARISON_TAIL.search(phrase):
         return False
-    tokens = _tagger().lcut(phrase)
-    return bool(tokens) and tokens[-1].flag in ("v", "vn") and len(tokens[-1].word) >= 2
+    tokens = words(phrase)
+    return bool(tokens) and tokens[-1][1] in ("v", "vn") and len(tokens[-1][0]) >= 2
 
 
 def _opens_clause(tokens: list[tuple[str, str]]) -> bool:

@@ -25,7 +25,7 @@ import regex
 from pipeline import rules
 from pipeline.records import SubsidyRow
 
-from .indicator import _tagger
+from .indicator import words
 from .quantities import Quantity, find_quantities
 from .text import DocumentText, Span, split_top_level
 
@@ -291,7 +291,7 @@ def _share_head(items: list[str]) -> list[str]:
     modifiers, last = items[:-1], items[-1]
     if not all(len(m) <= 4 for m in modifiers) or len(last) <= 4:
         return items
-    first_word = _tagger().lcut(last)[0].word
+    first_word = words(last)[0][0]
     head = last[len(first_word):]
     if not head or len(first_word) > 4:
         return items

@@ -64,10 +64,9 @@ def _add(spans: list[Span], text: str, start: int, end: int) -> None:
         spans.append(Span(start, end, text[start:end]))
 
 
-def containing(spans: list[Span], offset: int) -> Span:
-    """The span that holds `offset` (spans sorted, non-overlapping)."""
-    i = bisect_right([s.start for s in spans], offset) - 1
-    return spans[max(i, 0)]
+def containing(spans: list[Span], starts: list[int], offset: int) -> Span:
+    """The span that holds `offset` (spans sorted, non-overlapping; `starts` their starts)."""
+    return spans[max(bisect_right(starts, offset) - 1, 0)]
 
 
 def split_top_level(text: str, marks: str) -> list[tuple[int, str]]:
@@ -110,13 +109,16 @@ class DocumentText:
         self.pages = pages
         self.sentences = sentences(self.text)
         self.paragraphs = paragraphs(self.text)
+        # every fact looks up its sentence and paragraph: their starts are kept, not rebuilt
+        self._sentence_starts = [s.start for s in self.sentences]
+        self._paragraph_starts = [p.start for p in self.paragraphs]
         self._sections = sorted(document.sections, key=lambda s: (s.char_start, s.level))
 
     def sentence_at(self, offset: int) -> Span:
-        return containing(self.sentences, offset)
+        return containing(self.sentences, self._sentence_starts, offset)
 
     def paragraph_at(self, offset: int) -> Span:
-        return containing(self.paragraphs, offset)
+        return containing(self.paragraphs, self._paragraph_starts, offset)
 
     def section_at(self, offset: int) -> Section | None:
         """The innermost heading whose section holds `offset`."""
