@@ -1,7 +1,15 @@
 """PDF reader: a gazette issue's text layer, in reading order, with page provenance.
 
-pdfplumber gives every character with its box. From those boxes this module
-1. groups characters into rows (same baseline) and rows into lines,
+An engine reads each page's upright characters with their boxes, and its ruling lines
+(parsers.pdf_page.PageContent). Two engines give the same characters and boxes:
+"pdfplumber" (pdfminer; the reference) and "pdfium" (pypdfium2, parsers.pdfium_pages; the
+default: it reads a page's characters about eight times faster, and hands the rare page it
+cannot read as pdfminer does to the reference engine). Everything after that is shared, so
+both engines make the same text. From those boxes this module
+1. groups characters into rows (same baseline) and rows into lines; a ruled table is read
+   cell by cell. Tables are found by pdfplumber's own table finder, run on the page's
+   ruling lines from either engine (the PDFium engine rebuilds pdfminer's lines, rects
+   and curves from PDFium's path objects), so no page needs pdfplumber for its tables,
 2. finds two-column pages by a vertical gutter that (almost) no row crosses, and reads
    the left column before the right one (rows spanning the gutter stay in place),
 3. drops running headers (a top line repeated across pages, digits aside, in either
@@ -13,23 +21,34 @@ pdfplumber gives every character with its box. From those boxes this module
    several lines (a title, `【市政府人事任免】(2024` / `年` / `10` / `月份)`) is joined too.
 
 Pages are read one at a time and released, so memory stays flat on long issues; only
-the small per-line records are kept until the header pass has seen every page.
+the small per-line records are kept until the header pass has seen every page. A
+deadline (a time.monotonic() value) is checked between pages.
 
-Raises ReadError: empty_file, not_a_pdf, corrupt_pdf, no_text_layer.
+Raises ReadError: empty_file, not_a_pdf, corrupt_pdf, no_text_layer, time_limit.
 """
 from __future__ import annotations
 
+import io
+import math
 import re
+import time
 from collections import Counter
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 
 import pdfplumber
+from pdfplumber.table import TableFinder, TableSettings
+from pdfplumber.utils import curve_to_edges, line_to_edge, rect_to_edges
 
 from pipeline.patterns import TOC_LEADER
 from pipeline.records import PageSpan, RawIssue
 
 from . import ReadError, read_bytes
+from .pdf_page import Char, PageContent
+from .pdfium_pages import PageSource, PdfiumPages
+
+ENGINES = ("pdfium", "pdfplumber")  # the default, the reference
 
 # --- tuning knobs (fractions of the font size unless said otherwise) -------------------
 ROW_TOLERANCE = 0.35        # characters whose tops differ by less than this share a row
@@ -57,16 +76,6 @@ _DIGITS = re.compile(r"[0-9]+")
 
 
 @dataclass(frozen=True, slots=True)
-class Char:
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    size: float
-
-
-@dataclass(frozen=True, slots=True)
 class Line:
     """One line of one column, with what the paragraph joiner needs to know."""
 
@@ -87,24 +96,16 @@ class PageLines:
     gutter: float | None  # x of the column gutter on a two-column page
 
 
-def parse(path: Path, source_file: str | None = None) -> RawIssue:
+def parse(path: Path, source_file: str | None = None, *, engine: str = "pdfium",
+          deadline: float | None = None) -> RawIssue:
+    """The PDF's text with its page spans. `engine` is one of ENGINES; `deadline` is a
+    time.monotonic() value after which reading stops between two pages (time_limit)."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown PDF engine {engine!r}; one of {', '.join(ENGINES)}")
     data, sha256 = read_bytes(path)
     if b"%PDF-" not in data[:1024]:
         raise ReadError("not_a_pdf", f"no %PDF- header; the file starts with {_describe(data)}")
-    pages, warnings = [], []
-    try:
-        with pdfplumber.open(path) as pdf:
-            for number, page in enumerate(pdf.pages, start=1):
-                try:
-                    pages.append(read_page(number, page))
-                except Exception as exc:  # pdfminer raises many types for one bad page
-                    warnings.append(f"page {number} unreadable: {type(exc).__name__}: {exc}")
-                finally:
-                    page.close()  # release the page's parsed objects: flat memory
-    except ReadError:
-        raise
-    except Exception as exc:
-        raise ReadError("corrupt_pdf", f"pdfminer cannot open it: {exc}") from exc
+    pages, warnings = read_pages(data, engine, deadline)
     if not any(p.lines or p.header or p.footer for p in pages):
         if warnings:
             raise ReadError("corrupt_pdf", "no page could be read: " + "; ".join(warnings[:3]))
@@ -113,6 +114,63 @@ def parse(path: Path, source_file: str | None = None) -> RawIssue:
     text, spans = assemble(pages)
     return RawIssue(source_file=source_file or str(path), source_sha256=sha256, source_format="pdf",
                     text=text, pages=spans, line_breaks="layout", warnings=tuple(warnings))
+
+
+def read_pages(data: bytes, engine: str, deadline: float | None) -> tuple[list[PageLines], list[str]]:
+    """Every page's lines; a page that fails is a warning and the others are still read."""
+    try:
+        source = open_pages(data, engine)
+    except Exception as exc:  # pdfminer and PDFium raise many types for a broken file
+        raise ReadError("corrupt_pdf", f"{engine} cannot open it: {exc}") from exc
+    pages: list[PageLines] = []
+    warnings: list[str] = []
+    try:
+        total = source.page_count
+        for index in range(total):
+            if deadline is not None and time.monotonic() > deadline:
+                raise ReadError("time_limit", f"stopped reading at page {index + 1} of {total}: "
+                                              "over the per-file time limit")
+            try:
+                pages.append(read_page(source.read(index)))
+            except Exception as exc:  # one bad page: say so and read the others
+                warnings.append(f"page {index + 1} unreadable: {type(exc).__name__}: {exc}")
+    finally:
+        source.close()
+    return pages, warnings
+
+
+def open_pages(data: bytes, engine: str) -> PageSource:
+    """The engine's pages of the PDF: page_count, read(index) -> PageContent, close()."""
+    if engine == "pdfplumber":
+        return PlumberPages(data)
+    # pages PDFium would read unlike pdfminer go to the reference engine, opened lazily
+    return PdfiumPages(data, reference=lambda: PlumberPages(data))
+
+
+class PlumberPages:
+    """The reference engine: pdfplumber (pdfminer) reads each page's characters and rulings."""
+
+    def __init__(self, data: bytes):
+        self._pdf = pdfplumber.open(io.BytesIO(data))
+        try:
+            self._pages = self._pdf.pages  # parses the page tree: a broken one fails here
+        except Exception:
+            self._pdf.close()
+            raise
+        self.page_count = len(self._pages)
+
+    def read(self, index: int) -> PageContent:
+        page = self._pages[index]
+        try:
+            chars = [Char(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], c["size"] or 10.0)
+                     for c in page.chars if c.get("upright", True)]
+            return PageContent(index + 1, page.width, page.height, chars,
+                               page.lines, page.rects, page.curves)
+        finally:
+            page.close()  # release the page's parsed objects: flat memory
+
+    def close(self) -> None:
+        self._pdf.close()
 
 
 def _describe(data: bytes) -> str:
@@ -126,12 +184,12 @@ def _describe(data: bytes) -> str:
 
 # --- one page -------------------------------------------------------------------------------
 
-def read_page(number: int, page) -> PageLines:
-    chars = [Char(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], c["size"] or 10.0)
-             for c in page.chars if c.get("upright", True)]
-    table_rows, boxes = ruled_table_rows(page, chars)
+def read_page(page: PageContent) -> PageLines:
+    """One page's lines in reading order, its header and footer candidates, its gutter."""
+    chars = page.chars
+    table_rows, boxes = ruled_table_rows(ruled_tables(page), chars)
     if boxes:
-        chars = [c for c in chars if not any(_inside(c, box) for box in boxes)]
+        chars = [c for c in chars if not _inside_any(c, boxes)]
     rows = sorted(group_rows(chars) + table_rows, key=lambda r: r[0].top)
     header = footer = None
     if rows and rows[0][0].bottom < page.height * HEADER_BAND:
@@ -141,10 +199,37 @@ def read_page(number: int, page) -> PageLines:
     body = rows[1 if header is not None else 0: -1 if footer is not None else None]
     gutter = find_gutter(body, page.width)
     lines = order_lines(body, gutter)
-    return PageLines(number, header, footer, tuple(lines), gutter)
+    return PageLines(page.number, header, footer, tuple(lines), gutter)
 
 
-def ruled_table_rows(page, chars: list[Char]) -> tuple[list[list[Char]], list[tuple]]:
+@dataclass(frozen=True, slots=True)
+class RuledTable:
+    bbox: tuple[float, float, float, float]
+    rows: list[list[tuple | None]]  # each row's cell boxes, None where a cell spans over
+
+
+class _RulingsOnly:
+    """What pdfplumber's TableFinder reads of a page when it finds tables by their ruling
+    lines: the edges (and the box, for explicit lines, not used here). Standing in for a
+    pdfplumber Page, it lets both engines run pdfplumber's own table algorithm."""
+
+    def __init__(self, page: PageContent):
+        self.bbox = (0, 0, page.width, page.height)
+        # the order of pdfplumber's Page.edges: lines, then rects, then curves
+        self.edges = ([line_to_edge(line) for line in page.lines]
+                      + [edge for rect in page.rects for edge in rect_to_edges(rect)]
+                      + [edge for curve in page.curves for edge in curve_to_edges(curve)])
+
+
+def ruled_tables(page: PageContent) -> list[RuledTable]:
+    """The page's ruled tables, as pdfplumber's page.find_tables() finds them."""
+    if len(page.lines) + len(page.rects) < MIN_TABLE_RULES:
+        return []
+    finder = TableFinder(_RulingsOnly(page), TableSettings())
+    return [RuledTable(table.bbox, [list(row.cells) for row in table.rows]) for table in finder.tables]
+
+
+def ruled_table_rows(tables: list[RuledTable], all_chars: list[Char]) -> tuple[list[list[Char]], list[tuple]]:
     """Rows of the page's ruled tables, each as one row of cell "characters".
 
     A cell's text may wrap inside the cell; read line by line, the wrapped part would
@@ -152,20 +237,20 @@ def ruled_table_rows(page, chars: list[Char]) -> tuple[list[list[Char]], list[tu
     is read cell by cell: each table row becomes one row whose "characters" are its
     cells, separated by tabs, placed where the row starts.
     """
-    if len(page.lines) + len(page.rects) < MIN_TABLE_RULES:
-        return [], []
     rows, boxes = [], []
-    for table in page.find_tables():
-        cells = [[c for c in row.cells] for row in table.rows]
+    for table in tables:
+        cells = table.rows
         if not cells or max(len(r) for r in cells) < 2:  # a lone box is a frame, not a table
             continue
         boxes.append(table.bbox)
+        # every cell lies within the table's box: look for cell text among its characters only
+        chars = [c for c in all_chars if _inside(c, table.bbox)]
         for row in cells:
             texts = [_cell_text(chars, box) if box else "" for box in row]
             if not any(texts):
                 continue
             present = [box for box in row if box]
-            size = next((c.size for c in chars if any(_inside(c, b) for b in present)), 10.0)
+            size = next((c.size for c in chars if _inside_any(c, present)), 10.0)
             top = min(box[1] for box in present)
             out = [Char(text + ("\t" if i < len(texts) - 1 else ""), box[0], box[2], top, top + size, size)
                    for i, (text, box) in enumerate(zip(texts, row, strict=True)) if box]
@@ -179,6 +264,11 @@ def _inside(ch: Char, box: tuple) -> bool:
     return x0 <= mid_x <= x1 and top <= mid_y <= bottom
 
 
+def _inside_any(ch: Char, boxes: list[tuple]) -> bool:
+    mid_x, mid_y = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
+    return any(x0 <= mid_x <= x1 and top <= mid_y <= bottom for x0, top, x1, bottom in boxes)
+
+
 def _cell_text(chars: list[Char], box: tuple) -> str:
     """A cell's text: its lines joined (a wrapped cell is one value)."""
     return "".join(_text_of(r) for r in group_rows([c for c in chars if _inside(c, box)]))
@@ -187,62 +277,94 @@ def _cell_text(chars: list[Char], box: tuple) -> str:
 def group_rows(chars: list[Char]) -> list[list[Char]]:
     """Characters grouped by baseline, top to bottom, each row sorted left to right."""
     rows: list[list[Char]] = []
-    for ch in sorted(chars, key=lambda c: (c.top, c.x0)):
-        if rows and abs(ch.top - rows[-1][0].top) <= ROW_TOLERANCE * max(ch.size, rows[-1][0].size):
-            rows[-1].append(ch)
+    row: list[Char] = []
+    first_top = first_size = 0.0  # of the row's first character, which the others are held to
+    for ch in sorted(chars, key=_TOP_X0):
+        # abs(ch.top - first_top) <= ROW_TOLERANCE * max(ch.size, first_size), unrolled: this
+        # runs once per character of the page
+        tolerance = ROW_TOLERANCE * (ch.size if ch.size > first_size else first_size)
+        if row and -tolerance <= ch.top - first_top <= tolerance:
+            row.append(ch)
         else:
-            rows.append([ch])
-    rows = [sorted(r, key=lambda c: c.x0) for r in rows]
-    return [r for r in rows if any(c.text.strip() for c in r)]
+            row = [ch]
+            rows.append(row)
+            first_top, first_size = ch.top, ch.size
+    return [sorted(r, key=_X0) for r in rows if any(c.text.strip() for c in r)]
+
+
+_TOP_X0 = attrgetter("top", "x0")
+_X0 = attrgetter("x0")
 
 
 def _text_of(chars: list[Char]) -> str:
     """Characters to text: a space at a visible gap, a tab at a table-cell gap."""
     out: list[str] = []
-    prev: Char | None = None
+    prev_x1: float | None = None  # where the previous character (or cell) ends
     for ch in chars:
-        if ch.text.endswith("\t"):  # a ruled-table cell, tab included
-            out.append(ch.text)
-            prev = ch
+        text = ch.text
+        if text.endswith("\t"):  # a ruled-table cell, tab included
+            out.append(text)
+            prev_x1 = ch.x1
             continue
-        if not ch.text.strip():
+        if not text.strip():
             if out and out[-1] not in " \t":
                 out.append(" ")
             continue
-        if prev is not None:
-            gap = ch.x0 - prev.x1
+        if prev_x1 is not None:
+            gap = ch.x0 - prev_x1
             if gap > TAB_GAP * ch.size:
                 out.append("\t")
             elif gap > SPACE_GAP * ch.size and out and out[-1] not in " \t":
                 out.append(" ")
-        out.append(ch.text)
-        prev = ch
+        out.append(text)
+        prev_x1 = ch.x1
     return "".join(out).strip(" ")
 
 
 def _intervals(row: list[Char]) -> list[tuple[float, float]]:
     """The x-extents of the runs of text in a row."""
-    runs: list[list[float]] = []
+    runs: list[tuple[float, float]] = []
+    start = end = 0.0
     for ch in row:
         if not ch.text.strip():
             continue
-        if runs and ch.x0 - runs[-1][1] <= INTERVAL_GAP * ch.size:
-            runs[-1][1] = max(runs[-1][1], ch.x1)
+        if runs and ch.x0 - end <= INTERVAL_GAP * ch.size:
+            if ch.x1 > end:
+                end = ch.x1
+                runs[-1] = (start, end)
         else:
-            runs.append([ch.x0, ch.x1])
-    return [(a, b) for a, b in runs]
+            start, end = ch.x0, ch.x1
+            runs.append((start, end))
+    return runs
 
 
 def find_gutter(rows: list[list[Char]], width: float) -> float | None:
-    """The x of a column gutter that almost no row crosses, or None for one column."""
+    """The x of a column gutter that almost no row crosses, or None for one column.
+
+    The candidates are the whole points across the middle of the page; the first with the
+    fewest crossing rows wins. A row crosses x when one of its runs of text has a < x < b.
+    """
     if len(rows) < MIN_ROWS_FOR_COLUMNS:
         return None
     spans = [_intervals(r) for r in rows]
-    best_x, best_crossings = None, None
-    for x in range(int(width * GUTTER_BAND[0]), int(width * GUTTER_BAND[1]) + 1):
-        crossings = sum(any(a < x < b for a, b in s) for s in spans)
+    first, last = int(width * GUTTER_BAND[0]), int(width * GUTTER_BAND[1])
+    if last < first:
+        return None
+    # Count crossings at every candidate at once: each run adds 1 over the whole points
+    # strictly inside it (a difference array, summed up below). A row's runs are apart, so
+    # no point is inside two runs of one row and the counts are counts of rows.
+    change = [0] * (last - first + 2)
+    for s in spans:
+        for a, b in s:
+            inside_from, inside_to = max(math.floor(a) + 1, first), min(math.ceil(b) - 1, last)
+            if inside_from <= inside_to:
+                change[inside_from - first] += 1
+                change[inside_to - first + 1] -= 1
+    best_x, best_crossings, crossings = first, None, 0
+    for offset in range(last - first + 1):
+        crossings += change[offset]
         if best_crossings is None or crossings < best_crossings:
-            best_x, best_crossings = x, crossings
+            best_x, best_crossings = first + offset, crossings
     if best_crossings is None or best_crossings > MAX_GUTTER_CROSSINGS * len(rows):
         return None
     # centre the gutter within the empty band around best_x
@@ -291,18 +413,19 @@ def _make_lines(rows: list[tuple[list[Char], str | None]]) -> list[Line]:
     for row, _column in rows:
         text = _text_of(row)
         if text:
-            size = Counter(round(c.size, 1) for c in row if c.text.strip()).most_common(1)[0][0]
-            lines.append(Line(text=text, x0=_x0(row), x1=_x1(row), size=size,
-                              top=min(c.top for c in row), bottom=max(c.bottom for c in row)))
+            inked = [c for c in row if c.text.strip()]  # x0, x1 and size ignore spaces
+            lines.append(Line(text=text, x0=min([c.x0 for c in inked]), x1=max([c.x1 for c in inked]),
+                              size=_commonest_size(inked),
+                              top=min([c.top for c in row]), bottom=max([c.bottom for c in row])))
     return lines
 
 
-def _x0(row: list[Char]) -> float:
-    return min(c.x0 for c in row if c.text.strip())
-
-
-def _x1(row: list[Char]) -> float:
-    return max(c.x1 for c in row if c.text.strip())
+def _commonest_size(chars: list[Char]) -> float:
+    """The commonest size (to 0.1) of the characters; on a tie, the one met first."""
+    sizes = [c.size for c in chars]
+    if sizes.count(sizes[0]) == len(sizes):  # the usual line: one size throughout
+        return round(sizes[0], 1)
+    return Counter(round(size, 1) for size in sizes).most_common(1)[0][0]
 
 
 # --- the whole document ------------------------------------------------------------------------

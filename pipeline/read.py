@@ -14,8 +14,15 @@ READERS = {".pdf": pdf.parse, ".html": html.parse, ".htm": html.parse, ".txt": t
 SUPPORTED_SUFFIXES = tuple(READERS)
 
 
-def read(path: Path, source_file: str | None = None) -> RawIssue:
-    reader = READERS.get(path.suffix.lower())
+def read(path: Path, source_file: str | None = None, *, pdf_engine: str = "pdfium",
+         deadline: float | None = None) -> RawIssue:
+    """Read one file. `pdf_engine` picks the PDF reader (parsers.pdf.ENGINES); `deadline`
+    (a time.monotonic() value) stops a PDF between pages with ReadError("time_limit").
+    HTML and text files are small and read in one go, so only PDFs take the deadline."""
+    suffix = path.suffix.lower()
+    reader = READERS.get(suffix)
     if reader is None:
         raise ReadError("unsupported_format", f"no reader for {path.suffix!r} files")
+    if reader is pdf.parse:
+        return pdf.parse(path, source_file=source_file or path.name, engine=pdf_engine, deadline=deadline)
     return reader(path, source_file=source_file or path.name)

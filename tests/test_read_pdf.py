@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
 from parsers import ReadError, pdf
 from pipeline.normalise import normalise
+from pipeline.read import read
 from pipeline.records import page_at
 from tests.conftest import raw
 
@@ -104,3 +106,26 @@ def test_unreadable_pdf_raises_a_named_error(name, error_type):
         pdf.parse(raw(name))
     assert info.value.error_type == error_type
     assert info.value.message
+
+
+# --- engine and deadline, through pipeline.read ------------------------------------------------
+
+def test_read_passes_the_pdf_engine_on():
+    path = raw("jiaxing-ai-plan-draft.pdf")
+    fast, reference = read(path, pdf_engine="pdfium"), read(path, pdf_engine="pdfplumber")
+    assert (fast.text, fast.pages) == (reference.text, reference.pages)
+    assert read(path).text == fast.text  # pdfium is the default
+
+
+@pytest.mark.parametrize("engine", pdf.ENGINES)
+def test_read_stops_a_pdf_past_its_deadline(engine):
+    with pytest.raises(ReadError) as info:
+        read(raw("jiaxing-2024-11-2col-radicals.pdf"), pdf_engine=engine, deadline=time.monotonic() - 1)
+    assert info.value.error_type == "time_limit"
+    assert "page 1 of 13" in info.value.message
+
+
+def test_only_pdfs_take_the_deadline():
+    # HTML and text files are read in one go; a passed deadline does not stop them
+    for name in ("jiaxing-2025-18.html", "jiaxing-ai-plan-draft.txt"):
+        assert read(raw(name), deadline=time.monotonic() - 1).text
