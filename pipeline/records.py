@@ -336,3 +336,6 @@ class FileResult:
     issue: Issue | None
     facts: tuple = field(default=())  # TargetRow, SubsidyRow, ... from extract
     errors: tuple[ErrorRow, ...] = ()
+    sha256: str | None = None  # of the bytes read; None when the file could not be opened
+    seconds: float | None = None  # time spent on the file
+    peak_rss_mb: float | None = None  # the worker process's peak memory after the file

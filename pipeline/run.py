@@ -1,46 +1,78 @@
-"""Orchestration: find the inputs, run each through the stages, write the tables.
+"""Orchestration: find the inputs, decide which to read, read them in parallel, write.
 
-    read -> normalise -> segment -> extract      (per file: `process_file`)
-    write                                        (once per run: `run`)
+    read -> normalise -> segment -> extract      (per file: `process_file`, in a worker)
+    plan, lock, stream results, write            (once per run: `run`)
 
 A file that fails at any stage gives an ErrorRow naming the stage and the file; the
 run goes on with the next one. This module and cli.py are the only places that chain
-the stages.
+the stages; pipeline.executors only decides where `process_file` runs.
 """
 from __future__ import annotations
 
+import os
+import resource
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from parsers import ReadError
-from pipeline.extract import extract
-from pipeline.normalise import normalise
+from parsers import ReadError, pdf
+from pipeline.executors import failed, run_dask, run_local
+from pipeline.lock import output_lock
+from pipeline.manifest import (
+    InputFile,
+    Plan,
+    RunSettings,
+    manifest_row,
+    manifest_table,
+    plan_run,
+    read_manifest,
+    sha256_of,
+)
 from pipeline.read import SUPPORTED_SUFFIXES, read
 from pipeline.records import ErrorRow, FileResult
-from pipeline.segment import segment
-from pipeline.write import error_row, fact_row, issue_rows, write_tables
+from pipeline.schema import SCHEMAS
+from pipeline.version import pipeline_version
+from pipeline.write import OutputWriter, SchemaViolation, remove_leftovers, result_rows, write_manifest
+
+PDF_ENGINES = pdf.ENGINES  # pdfium reads the same text as pdfplumber, the reference, many times faster
+DEFAULT_ENGINE = PDF_ENGINES[0]
+DEFAULT_TIME_LIMIT_S = 600.0  # per file; a 300-page issue reads in well under a minute
 
 
-def find_inputs(root: Path) -> list[tuple[Path, str]]:
-    """(path, source_file) for every supported file under `root`, in a stable order.
+def find_inputs(root: Path) -> list[InputFile]:
+    """Every supported file under `root`, in a stable order, with its size and time.
 
     source_file is the path relative to `root` (the file's own name when `root` is a
     file), so the same folder gives the same names on any machine.
     """
     if root.is_file():
-        return [(root, root.name)]
+        return [_input(root, root.name)]
     files = sorted(p for p in root.rglob("*")
                    if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith("."))
-    return [(p, p.relative_to(root).as_posix()) for p in files]
+    return [_input(p, p.relative_to(root).as_posix()) for p in files]
 
 
-def process_file(path: Path, source_file: str) -> FileResult:
-    """One input through read, normalise, segment and extract; never raises for bad input."""
+def _input(path: Path, source_file: str) -> InputFile:
+    stat = path.stat()
+    return InputFile(path, source_file, stat.st_size, stat.st_mtime_ns)
+
+
+def process_file(path: Path, source_file: str, *, pdf_engine: str = DEFAULT_ENGINE,
+                 time_limit_s: float | None = None) -> FileResult:
+    """One input through read, normalise, segment and extract; never raises for bad input.
+
+    Reading stops between PDF pages once `time_limit_s` has passed (ReadError time_limit).
+    """
+    from pipeline.extract import extract  # loads jieba's dictionary: only where files are read
+    from pipeline.normalise import normalise
+    from pipeline.segment import segment
+
+    started = time.monotonic()
+    deadline = started + time_limit_s if time_limit_s else None
     stage = "read"
     try:
-        raw = read(path, source_file)
+        raw = read(path, source_file, pdf_engine=pdf_engine, deadline=deadline)
         stage = "normalise"
         raw = normalise(raw)
         stage = "segment"
@@ -48,18 +80,35 @@ def process_file(path: Path, source_file: str) -> FileResult:
         stage = "extract"
         facts = tuple(fact for doc in issue.documents for fact in extract(doc, issue.pages))
     except ReadError as exc:
-        return FileResult(source_file, None, errors=(ErrorRow(source_file, stage, exc.error_type, exc.message),))
+        result = FileResult(source_file, None, errors=(ErrorRow(source_file, stage, exc.error_type, exc.message),))
     except Exception as exc:  # a bug or an input we did not foresee: log it, keep going
-        return FileResult(source_file, None, errors=(
+        result = FileResult(source_file, None, errors=(
             ErrorRow(source_file, stage, type(exc).__name__, f"{type(exc).__name__}: {exc}"),))
-    warnings = tuple(ErrorRow(source_file, "read", "partly_read", w) for w in raw.warnings)
-    return FileResult(source_file, issue, facts=facts, errors=warnings)
+    else:
+        warnings = tuple(ErrorRow(source_file, "read", "partly_read", w) for w in raw.warnings)
+        result = FileResult(source_file, issue, facts=facts, errors=warnings, sha256=issue.source_sha256)
+    return replace(result, sha256=result.sha256 or _sha256_if_readable(path),
+                   seconds=round(time.monotonic() - started, 3), peak_rss_mb=_peak_rss_mb())
+
+
+def _sha256_if_readable(path: Path) -> str | None:
+    try:
+        return sha256_of(path)
+    except OSError:
+        return None
+
+
+def _peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # Linux reports kB
 
 
 @dataclass
 class RunSummary:
-    files: int = 0
-    files_read: int = 0
+    files: int = 0  # inputs found
+    files_read: int = 0  # read this run, with at least one document's worth of text
+    files_failed: int = 0  # read this run, without result
+    unchanged: int = 0  # skipped: read by an earlier run, unchanged since
+    removed: int = 0  # gone from the input folder: their rows were removed
     documents: int = 0
     rows: dict[str, int] = field(default_factory=dict)
     errors: list[ErrorRow] = field(default_factory=list)
@@ -67,34 +116,87 @@ class RunSummary:
 
     def line(self) -> str:
         counts = " ".join(f"{t}={n}" for t, n in self.rows.items() if t != "errors")
-        return (f"{self.files_read}/{self.files} files read, {self.documents} documents; rows: {counts}; "
+        parts = [f"{self.files} inputs: {self.files_read} read"]
+        if self.files_failed:
+            parts.append(f"{self.files_failed} unreadable")
+        parts.append(f"{self.unchanged} unchanged")
+        if self.removed:
+            parts.append(f"{self.removed} removed")
+        if not (self.files_read or self.files_failed or self.removed):
+            return ", ".join(parts) + f": nothing to do; {self.seconds:.1f} s"
+        return (", ".join(parts) + f"; {self.documents} documents; rows written: {counts}; "
                 f"errors={len(self.errors)}; {self.seconds:.1f} s")
 
+    def record(self, result: FileResult, rows: dict[str, int]) -> None:
+        if result.issue is None:
+            self.files_failed += 1
+        else:
+            self.files_read += 1
+            self.documents += len(result.issue.documents)
+        self.errors.extend(result.errors)
+        for table, n in rows.items():
+            self.rows[table] = self.rows.get(table, 0) + n
 
-def run(input_root: Path, out_dir: Path, *, progress: Callable | None = None,
+
+def default_workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def run(input_root: Path, out_dir: Path, *, workers: int | None = None, pdf_engine: str = DEFAULT_ENGINE,
+        time_limit_s: float | None = DEFAULT_TIME_LIMIT_S, full: bool = False, scheduler: str | None = None,
+        wait_s: float = 0, progress: Callable | None = None,
         on_error: Callable[[ErrorRow], None] | None = None) -> RunSummary:
-    """Process every input under `input_root` and write the tables to `out_dir`."""
+    """Read the new and changed inputs under `input_root` and update the tables in `out_dir`.
+
+    `scheduler` (a dask.distributed address) reads on that cluster instead of a local pool
+    of `workers` processes. Raises pipeline.lock.OutputBusy when another run holds
+    `out_dir` for longer than `wait_s` seconds.
+    """
     started = time.perf_counter()
     inputs = find_inputs(input_root)
-    summary = RunSummary(files=len(inputs))
-    rows: dict[str, list[dict]] = {}
-    iterator = progress(inputs) if progress else inputs
-    for path, source_file in iterator:
-        result = process_file(path, source_file)
-        for error in result.errors:
-            summary.errors.append(error)
-            rows.setdefault("errors", []).append(error_row(error))
-            if on_error:
-                on_error(error)
-        if result.issue is None:
-            continue
-        summary.files_read += 1
-        summary.documents += len(result.issue.documents)
-        for table, table_rows in issue_rows(result.issue).items():
-            rows.setdefault(table, []).extend(table_rows)
-        for fact in result.facts:
-            table, row = fact_row(fact)
-            rows.setdefault(table, []).append(row)
-    summary.rows = write_tables(out_dir, rows, replaced_sources={source for _, source in inputs})
+    root = input_root if input_root.is_dir() else input_root.parent
+    settings = RunSettings(str(root.resolve()), pipeline_version(), pdf_engine, time_limit_s)
+    summary = RunSummary(files=len(inputs), rows=dict.fromkeys(SCHEMAS, 0))
+    with output_lock(out_dir, wait_s):
+        remove_leftovers(out_dir)
+        manifest = read_manifest(out_dir)
+        if manifest and not all((out_dir / f"{table}.parquet").exists() for table in SCHEMAS):
+            full = True  # a table was deleted by hand: the manifest no longer describes the folder
+        plan = plan_run(inputs, manifest, settings, full=full, may_remove=input_root.is_dir())
+        summary.unchanged, summary.removed = len(plan.unchanged), len(plan.removed)
+        if plan.writes_tables:
+            if scheduler:
+                results = run_dask(plan.to_read, scheduler, pdf_engine=pdf_engine, time_limit_s=time_limit_s)
+            else:
+                from pipeline.extract import prepare
+                prepare()  # once here, inherited by every forked worker
+                results = run_local(plan.to_read, workers or default_workers(), pdf_engine=pdf_engine,
+                                    time_limit_s=time_limit_s)
+            _write(out_dir, plan, settings, results, summary, progress, on_error)
+        elif plan.refreshed:
+            write_manifest(out_dir, manifest_table(plan.unchanged + plan.other_roots))
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _write(out_dir: Path, plan: Plan, settings: RunSettings, results, summary: RunSummary,
+           progress: Callable | None, on_error: Callable[[ErrorRow], None] | None) -> None:
+    """Stream every result into the tables, then swap them in with the new manifest."""
+    writer = OutputWriter(out_dir, plan.replaced_sources)
+    manifest = plan.unchanged + plan.other_roots
+    try:
+        for item, result in (progress(results, total=len(plan.to_read)) if progress else results):
+            try:
+                rows = writer.add(result_rows(result))
+            except SchemaViolation as exc:  # a bug of ours, shown on this file: the run goes on
+                result = failed(item, "schema_violation", str(exc), stage="write")
+                rows = writer.add(result_rows(result))
+            summary.record(result, rows)
+            for error in result.errors:
+                if on_error:
+                    on_error(error)
+            manifest.append(manifest_row(item, result, rows, settings))
+        writer.commit(manifest_table(manifest))
+    except BaseException:
+        writer.discard()
+        raise

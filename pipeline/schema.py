@@ -186,3 +186,22 @@ SCHEMAS: dict[str, pa.Schema] = {
     for s in (DOCUMENTS, SECTIONS, TARGETS, SUBSIDIES, RESPONSIBLE_UNITS, DATES, APPOINTMENTS,
               GAZETTE_ISSUES, ERRORS)
 }
+
+# The run manifest is not a fact table: it records, per input, what the last run that
+# read it saw and wrote, so a rerun can skip what has not changed (pipeline.manifest).
+MANIFEST = pa.schema([
+    col("source_file", _STR, "input file, relative to the folder given to `gazette extract`", nullable=False),
+    col("input_root", _STR, "absolute path of the folder given to `gazette extract`", nullable=False),
+    col("size", _I64, "bytes, when last read", nullable=False),
+    col("mtime_ns", _I64, "modification time (ns since the epoch), when last read", nullable=False),
+    col("sha256", _STR, "sha256 of the bytes last read"),
+    col("pipeline_version", _STR, "the gazette version and code fingerprint that read it", nullable=False),
+    col("pdf_engine", _STR, "pdfium or pdfplumber for a PDF; null for HTML and text"),
+    col("status", _STR, "ok, partly_read (with a warning row in errors), error or time_limit", nullable=False),
+    col("seconds", _F64, "time spent on the file"),
+    col("time_limit_s", _F64, "the per-file time limit of that run"),
+    col("peak_rss_mb", _F64, "the worker's peak memory after the file (MB)"),
+    col("processed_at", pa.timestamp("s", tz="UTC"), "when it was read", nullable=False),
+    *[col(f"rows_{name}", _I32, f"rows it produced in {name}", nullable=False) for name in SCHEMAS],
+], metadata={"table": "manifest", "description": "one row per input: what the last run that read it saw and wrote",
+             "schema_version": SCHEMA_VERSION})

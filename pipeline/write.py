@@ -3,25 +3,34 @@
 - Rows are built from records and cast to the declared schema (pipeline.schema); a field
   the schema does not know, or a value that will not cast, is a SchemaViolation naming
   the table and the column. Nothing is inferred.
-- A run replaces the rows of the inputs it processed and keeps every other row: an
-  earlier run's output for other files is never lost.
+- A run replaces the rows of the inputs it read (or found removed) and keeps every other
+  row: an earlier run's output for other files is never lost.
+- Rows stream in as files finish (OutputWriter) and wait in staging files, so memory does
+  not grow with the number of inputs.
 - Each table is written to a temporary file in the same folder and renamed over the old
-  one, so a reader sees the old table or the new one, never half of one.
+  one, so a reader sees the old table or the new one, never half of one. The manifest
+  is renamed last.
 """
 from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline.records import Document, ErrorRow, Issue, Provenance
+from pipeline.manifest import MANIFEST_FILE
+from pipeline.records import Document, ErrorRow, FileResult, Issue, Provenance
 from pipeline.schema import SCHEMA_VERSION, SCHEMAS
+
+_BATCH_ROWS = 8192  # rows of one table kept in memory before they go to the staging file
+_ROW_GROUP_ROWS = 65536  # a row group of the final tables: this many rows ...
+_ROW_GROUP_BYTES = 64 << 20  # ... or this many bytes (documents carry their whole text)
 
 FACT_TABLES = {  # record class name -> table
     "TargetRow": "targets", "SubsidyRow": "subsidies", "ResponsibleUnitRow": "responsible_units",
@@ -78,6 +87,16 @@ def fact_row(record) -> tuple[str, dict]:
 
 def error_row(error: ErrorRow) -> dict:
     return dataclasses.asdict(error)
+
+
+def result_rows(result: FileResult) -> dict[str, list[dict]]:
+    """Everything one input produced, as plain rows per table."""
+    rows = issue_rows(result.issue) if result.issue is not None else {}
+    for fact in result.facts:
+        table, row = fact_row(fact)
+        rows.setdefault(table, []).append(row)
+    rows["errors"] = [error_row(error) for error in result.errors]
+    return rows
 
 
 def to_arrow(table: str, rows: Iterable[dict]) -> pa.Table:
@@ -144,41 +163,188 @@ def upgrade(existing: pa.Table, table: str) -> pa.Table | None:
         return None
 
 
-def merge(existing: pa.Table | None, new: pa.Table, replaced_sources: set[str]) -> pa.Table:
-    """Earlier rows, less those of the inputs this run processed, plus this run's rows."""
-    if existing is None:
-        return new
-    if replaced_sources:
-        keep = pc.invert(pc.is_in(existing["source_file"], value_set=pa.array(sorted(replaced_sources))))
-        existing = existing.filter(keep)
-    return pa.concat_tables([existing, new])
+def _kept_batches(path: Path, table: str, replaced_sources: set[str]) -> Iterator[pa.RecordBatch]:
+    """An earlier run's rows of `table`, less those of the replaced inputs, batch by batch
+    (the file is never loaded whole)."""
+    if not path.exists():
+        return
+    try:
+        parquet = pq.ParquetFile(path)
+        version = (parquet.schema_arrow.metadata or {}).get(b"schema_version", b"").decode()
+    except Exception as exc:
+        raise OutputError(f"{path} is not a readable Parquet file ({exc}); move it away or rerun into "
+                          "an empty folder") from exc
+    schema = SCHEMAS[table]
+    if version == SCHEMA_VERSION:
+        batches = (pa.Table.from_batches([b]).select(schema.names).cast(schema).to_batches()
+                   for b in parquet.iter_batches(batch_size=_BATCH_ROWS))
+        batches = (b for group in batches for b in group)
+    else:  # rare: an older version's table, upgraded whole
+        batches = iter(read_existing(path, table).to_batches(max_chunksize=_BATCH_ROWS))
+    drop = pa.array(sorted(replaced_sources), type=pa.string())
+    for batch in batches:
+        if len(drop):
+            batch = batch.filter(pc.invert(pc.is_in(batch.column("source_file"), value_set=drop)))
+        if batch.num_rows:
+            yield batch
 
 
 def write_atomic(table: pa.Table, path: Path) -> None:
     """Write to a temporary file beside `path`, fsync, then rename over it."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    tmp = _temporary(path)
     try:
         pq.write_table(table, tmp, compression="zstd")
-        with open(tmp, "rb") as handle:
-            os.fsync(handle.fileno())
+        _fsync(tmp)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
-def write_tables(out_dir: Path, rows: dict[str, list[dict]], replaced_sources: set[str]) -> dict[str, int]:
-    """Write every declared table under `out_dir`; returns the rows written per table.
+def _temporary(path: Path) -> Path:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    return Path(tmp)
 
-    All new tables are built (and validated) before any file is touched, so a schema
-    violation leaves the previous output as it was.
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def remove_leftovers(out_dir: Path) -> None:
+    """Staging folders and temporary files of a run that was killed. Call under the lock."""
+    for leftover in out_dir.glob(".staging-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in out_dir.glob(".*.tmp"):
+        leftover.unlink(missing_ok=True)
+
+
+class _RowGroups:
+    """A Parquet file written batch by batch, in row groups of a useful size (the
+    batches that stream in are small; readers prefer few, large row groups)."""
+
+    def __init__(self, path: Path, schema: pa.Schema):
+        self.path, self.schema = path, schema
+        self.writer = pq.ParquetWriter(path, schema, compression="zstd")
+        self.pending: list[pa.RecordBatch] = []
+        self.rows = self.bytes = 0
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        self.pending.append(batch)
+        self.rows += batch.num_rows
+        self.bytes += batch.nbytes
+        if self.rows >= _ROW_GROUP_ROWS or self.bytes >= _ROW_GROUP_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            self.writer.write_table(pa.Table.from_batches(self.pending, schema=self.schema))
+        self.pending, self.rows, self.bytes = [], 0, 0
+
+    def close(self) -> None:
+        self.flush()
+        self.writer.close()
+
+
+class OutputWriter:
+    """A run's rows, streamed to staging files as results arrive, then swapped in.
+
+    Memory holds at most one flush's worth of rows per table, however many inputs the run
+    reads. `commit` builds each new table (the earlier rows that are kept, then this
+    run's) as a temporary file, fsyncs them all, renames them over the old tables, and
+    writes the manifest last. A run killed before the renames leaves every table as it
+    was; one killed between two renames leaves each table whole (old or new) and the
+    manifest old, so the next run reads those inputs again and the tables agree again.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    merged = {}
-    for table in SCHEMAS:
-        new = to_arrow(table, rows.get(table, []))
-        merged[table] = merge(read_existing(out_dir / f"{table}.parquet", table), new, replaced_sources)
-    for table, data in merged.items():
-        write_atomic(data, out_dir / f"{table}.parquet")
-    return {table: len(rows.get(table, [])) for table in SCHEMAS}
+
+    def __init__(self, out_dir: Path, replaced_sources: set[str]):
+        out_dir.mkdir(parents=True, exist_ok=True)
+        self.out_dir = out_dir
+        self.replaced_sources = set(replaced_sources)
+        self.staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+        self._buffers: dict[str, list[pa.Table]] = {table: [] for table in SCHEMAS}
+        self._buffered = dict.fromkeys(SCHEMAS, 0)
+        self._staged: dict[str, _RowGroups] = {}
+
+    def add(self, rows: dict[str, list[dict]]) -> dict[str, int]:
+        """One input's rows, per table; all are checked against the schemas before any is
+        kept (SchemaViolation). Returns the rows added per table."""
+        tables = {table: to_arrow(table, table_rows) for table, table_rows in rows.items() if table_rows}
+        for table, data in tables.items():
+            self._buffers[table].append(data)
+            self._buffered[table] += data.num_rows
+            if self._buffered[table] >= _BATCH_ROWS:
+                self._flush(table)
+        return {table: data.num_rows for table, data in tables.items()}
+
+    def _flush(self, table: str) -> None:
+        if not self._buffers[table]:
+            return
+        if table not in self._staged:
+            self._staged[table] = _RowGroups(self.staging / f"{table}.parquet", SCHEMAS[table])
+        for batch in pa.concat_tables(self._buffers[table]).to_batches():
+            self._staged[table].write(batch)
+        self._buffers[table], self._buffered[table] = [], 0
+
+    def commit(self, manifest: pa.Table | None = None) -> None:
+        """Swap in every table (and then the manifest)."""
+        finished: dict[str, Path] = {}
+        try:
+            for table in SCHEMAS:
+                self._flush(table)
+                if table in self._staged:
+                    self._staged.pop(table).close()
+                finished[table] = self._build(table)
+            for table, tmp in finished.items():
+                os.replace(tmp, self.out_dir / f"{table}.parquet")
+            if manifest is not None:
+                write_atomic(manifest, self.out_dir / MANIFEST_FILE)
+        finally:
+            for tmp in finished.values():
+                tmp.unlink(missing_ok=True)
+            self.discard()
+
+    def _build(self, table: str) -> Path:
+        """The new table as a temporary file beside the old one: kept rows, then new."""
+        path = self.out_dir / f"{table}.parquet"
+        tmp = _temporary(path)
+        out = _RowGroups(tmp, SCHEMAS[table])
+        try:
+            for batch in _kept_batches(path, table, self.replaced_sources):
+                out.write(batch)
+            staged = self.staging / f"{table}.parquet"
+            if staged.exists():
+                for batch in pq.ParquetFile(staged).iter_batches(batch_size=_BATCH_ROWS):
+                    out.write(batch)
+            out.close()
+            _fsync(tmp)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return tmp
+
+    def discard(self) -> None:
+        """Drop what was staged (a failed or abandoned run)."""
+        for writer in self._staged.values():
+            writer.writer.close()
+        self._staged.clear()
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def write_manifest(out_dir: Path, manifest: pa.Table) -> None:
+    write_atomic(manifest, out_dir / MANIFEST_FILE)
+
+
+def write_tables(out_dir: Path, rows: dict[str, list[dict]], replaced_sources: set[str]) -> dict[str, int]:
+    """Write rows (per table) under `out_dir` in one go, replacing those of
+    `replaced_sources`; returns the rows written per table. A schema violation leaves the
+    previous output as it was."""
+    writer = OutputWriter(out_dir, replaced_sources)
+    try:
+        added = writer.add(rows)
+    except BaseException:
+        writer.discard()
+        raise
+    writer.commit()
+    return {table: added.get(table, 0) for table in SCHEMAS}

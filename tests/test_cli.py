@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from pipeline.cli import gazette
 from pipeline.schema import SCHEMAS
 from tests.conftest import MANIFEST, RAW
+from tests.runs import copy_inputs
 
 README = Path(__file__).parent.parent / "README.md"
 BAD_INPUTS = {name for name, info in MANIFEST.items() if info["expect"] == "error"}
@@ -19,13 +20,6 @@ GOOD_INPUTS = {name for name, info in MANIFEST.items() if info["expect"] == "ok"
 
 def extract(input_dir: Path, out: Path):
     return CliRunner().invoke(gazette, ["extract", str(input_dir), "--out", str(out)])
-
-
-def copy_inputs(names, folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name in names:
-        shutil.copy(RAW / name, folder / name)
-    return folder
 
 
 def test_every_command_has_help_with_an_example_and_is_in_the_readme():
@@ -73,7 +67,7 @@ def test_bad_input_message_names_the_file(tmp_path):
     result = extract(inputs, tmp_path / "out")
     assert result.exit_code == 0, result.output
     assert "scanned.pdf: no_text_layer" in result.output
-    assert "1/2 files read" in result.output
+    assert "2 inputs: 1 read, 1 unreadable" in result.output
 
 
 def test_run_with_no_readable_input_exits_non_zero_and_still_logs_errors(tmp_path):
