@@ -29,6 +29,10 @@ _FULL_RE = regex.compile(rf"{_YEAR}\s*{_MONTH}\s*{_DAY}|{_ISO}")
 _MONTH_RE = regex.compile(rf"{_YEAR}\s*{_MONTH}(?!\s*[0-9一二三四五六七八九十]+\s*[日号])")
 _PARTIAL_RE = regex.compile(rf"(?<![0-9年])\s*{_MONTH}\s*{_DAY}")
 _YEAR_RE = regex.compile(r"(?<![0-9])(?P<year>(?:19|20)[0-9]{2})\s*年(?!\s*(?:[0-9]|[一二三四五六七八九十]+\s*月))")
+# Every date form above holds 年 or 月, or a separator (2025-05-15): a text without any
+# has no date.
+DATE_MARK = regex.compile(r"[-/.年月]")
+_TIME_OF_DAY = regex.compile(r"[0-9]{1,2}\s*[:：]\s*[0-9]{2}(\s*[:：]\s*[0-9]{2})?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +66,7 @@ def parse_date(text: str) -> dt.date | None:
     if not match:
         return None
     rest = text.strip()[match.end():].strip()
-    if rest and not regex.fullmatch(r"[0-9]{1,2}\s*[:：]\s*[0-9]{2}(\s*[:：]\s*[0-9]{2})?", rest):
+    if rest and not _TIME_OF_DAY.fullmatch(rest):
         return None
     return _full_date(match)
 
@@ -70,6 +74,8 @@ def parse_date(text: str) -> dt.date | None:
 def find_dates(text: str, *, default_year: int | None = None) -> Iterator[DateMention]:
     """Every date mentioned in `text`, in order: full dates, months (`2024年10月`), years
     (`2027年`), and partial dates (`7月1日`) when `default_year` is given."""
+    if not DATE_MARK.search(text):
+        return
     taken: list[tuple[int, int]] = []
     found: list[DateMention] = []
 
@@ -87,13 +93,16 @@ def find_dates(text: str, *, default_year: int | None = None) -> Iterator[DateMe
 
     for match in _FULL_RE.finditer(text):
         add(_full_date(match), "day", match)
-    for match in _MONTH_RE.finditer(text):
-        add(make_date(numeral_value(match.group("year")), numeral_value(match.group("month"))), "month", match)
-    if default_year is not None:
-        for match in _PARTIAL_RE.finditer(text):
-            add(make_date(default_year, numeral_value(match.group("month")), numeral_value(match.group("day"))), "day", match)
-    for match in _YEAR_RE.finditer(text):
-        add(make_date(int(match.group("year"))), "year", match)
+    if "月" in text:  # the patterns that cannot match are not run
+        for match in _MONTH_RE.finditer(text):
+            add(make_date(numeral_value(match.group("year")), numeral_value(match.group("month"))), "month", match)
+        if default_year is not None:
+            for match in _PARTIAL_RE.finditer(text):
+                add(make_date(default_year, numeral_value(match.group("month")), numeral_value(match.group("day"))),
+                    "day", match)
+    if "年" in text:
+        for match in _YEAR_RE.finditer(text):
+            add(make_date(int(match.group("year"))), "year", match)
     yield from sorted(found, key=lambda m: m.start)
 
 

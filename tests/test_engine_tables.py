@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from pipeline.run import PDF_ENGINES, run
-from tests.conftest import CORPORA
 from pipeline.schema import SCHEMAS
+from tests.conftest import CORPORA
 from tests.runs import tables
 
 

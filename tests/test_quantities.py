@@ -37,3 +37,11 @@ def test_any_chinese_numeral_reads_back(n):
     numeral = cn2an.an2cn(n)
     [(value, written, *_)] = read(f"打造{numeral}个场景。")
     assert (value, written) == (n, "个")
+
+
+def test_a_magnitude_takes_the_longest_unit_that_accepts_one():
+    assert read("全长1千米。") == [(1, "千米", 1000, "米", None)]  # 千 x 米
+    assert read("装机3千瓦时。") == [(3, "千瓦时", 3, "千瓦时", None)]  # no unit 瓦时: the unit 千瓦时
+    assert read("增加2个百分点。") == [(2, "个百分点", 2, "个百分点", None)]
+    assert read("增加3万个百分点。") == [(3, "万个", 30000, "个", None)]  # 个百分点 takes no magnitude
+    assert read("提高5万%,增长3万倍。") == []

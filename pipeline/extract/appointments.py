@@ -31,11 +31,14 @@ _ORGANISATION_END = regex.compile(
     r"医院|馆|社|会|所|处|站|队|行|室|团)(?:[(（][^()（）]+[)）])*")
 _TITLE = regex.compile(r"^(?:副|常务副|党组|党委|总)?\p{Han}{0,8}?(?:长|主任|书记|主席|委员|员|师|官|监|理|专员|秘书长|巡视员|调研员|参事|馆长|院长|校长|经理)$")
 _NOT_A_PERSON = regex.compile(r"^(?:原任|上述|以上|其|同时|均)")
+_APPOINTMENT_TITLE = regex.compile(r"任免|任职|免职")
+_PEOPLE_SEPARATOR = regex.compile(r"[、,，]|同志")
+_POST_WORD = regex.compile(r"职务$")
 
 
 def is_appointment_document(doc: DocumentText) -> bool:
     d = doc.document
-    return d.doc_type == "人事任免" or bool(regex.search(r"任免|任职|免职", d.title or ""))
+    return d.doc_type == "人事任免" or bool(_APPOINTMENT_TITLE.search(d.title or ""))
 
 
 def extract_appointments(doc: DocumentText) -> list[AppointmentRow]:
@@ -64,7 +67,7 @@ def _rows(doc: DocumentText, sentence: Span, text: str, action: str | None, peri
     match, act = next(((m, act) for pattern, act in forms if (m := pattern.match(text))), (None, None))
     if match is None:
         return []
-    people = [p.strip() for p in regex.split(r"[、,，]|同志", match.group("people")) if p.strip()]
+    people = [p.strip() for p in _PEOPLE_SEPARATOR.split(match.group("people")) if p.strip()]
     if not people or _NOT_A_PERSON.match(match.group("people")) or not all(_NAME.match(p) for p in people):
         return []
     organization, position = split_post(match.group("post"))
@@ -75,7 +78,7 @@ def _rows(doc: DocumentText, sentence: Span, text: str, action: str | None, peri
 def split_post(post: str) -> tuple[str | None, str | None]:
     """`浙江省商务厅副厅长` -> (`浙江省商务厅`, `副厅长`): the first organisation ending
     that leaves a title after it."""
-    post = regex.sub(r"职务$", "", post.strip())
+    post = _POST_WORD.sub("", post.strip())
     for match in _ORGANISATION_END.finditer(post):
         rest = post[match.end():]
         if rest and _TITLE.match(rest):

@@ -16,7 +16,7 @@ import datetime as dt
 
 import regex
 
-from pipeline.dates import DateMention, add_months, find_dates, make_date
+from pipeline.dates import DATE_MARK, DateMention, add_months, find_dates, make_date
 from pipeline.records import DateRow
 from pipeline.segment.fields import effective_clause, expiry_clause, find_signature
 from pipeline.segment.lines import lines_of
@@ -24,6 +24,7 @@ from pipeline.segment.lines import lines_of
 from .text import DocumentText, Span
 
 _RANGE = r"\s*(?:-|—|–|~|～|至|到)+\s*"
+_RANGE_ONLY = regex.compile(_RANGE)
 _YEAR_RANGE = regex.compile(rf"(?<![0-9])(?P<y1>(?:19|20)[0-9]{{2}})\s*年?{_RANGE}(?P<y2>(?:19|20)[0-9]{{2}})\s*年")
 _MONTH_RANGE = regex.compile(rf"(?P<y>(?:19|20)[0-9]{{2}})\s*年\s*(?P<m1>1[0-2]|0?[1-9])\s*月{_RANGE}"
                              rf"(?P<m2>1[0-2]|0?[1-9])\s*月(?!\s*[0-9一二三四五六七八九十]+\s*[日号])")
@@ -70,7 +71,8 @@ def extract_dates(doc: DocumentText) -> list[DateRow]:
 
     year = _document_year(doc)
     for sentence in doc.sentences:
-        rows += _mentions(doc, sentence, year, stated)
+        if DATE_MARK.search(sentence.text):  # else no pattern of _mentions can match
+            rows += _mentions(doc, sentence, year, stated)
     return rows
 
 
@@ -97,24 +99,26 @@ def _mentions(doc: DocumentText, sentence: Span, year: int | None, stated) -> li
         rows.append(DateRow(doc.provenance(sentence), doc.path_at(sentence.start + start), kind, date,
                             precision, text[start:end]))
 
-    for match in _YEAR_RANGE.finditer(text):
+    # Each pattern spells 年 or 月: the ones that cannot match are not run.
+    has_year, has_month = "年" in text, "月" in text
+    for match in _YEAR_RANGE.finditer(text) if has_year else ():
         if free(*match.span()) and int(match.group("y1")) <= int(match.group("y2")):
             taken.append(match.span())
             add("period_start", dt.date(int(match.group("y1")), 1, 1), "year", *match.span())
             add("period_end", dt.date(int(match.group("y2")), 1, 1), "year", *match.span())
-    for match in _MONTH_RANGE.finditer(text):
+    for match in _MONTH_RANGE.finditer(text) if has_month else ():
         if free(*match.span()):
             taken.append(match.span())
             y = int(match.group("y"))
             add("period_start", make_date(y, int(match.group("m1"))), "month", *match.span())
             add("period_end", make_date(y, int(match.group("m2"))), "month", *match.span())
     if year is not None:
-        for match in _MONTH_END.finditer(text):
+        for match in _MONTH_END.finditer(text) if has_month else ():
             if free(*match.span()):
                 taken.append(match.span())
                 first = make_date(year, int(match.group("month")))
                 add("deadline", first and add_months(first, 1) - dt.timedelta(days=1), "day", *match.span())
-        for match in _YEAR_END.finditer(text):
+        for match in _YEAR_END.finditer(text) if has_year else ():
             if free(*match.span()):
                 taken.append(match.span())
                 add("deadline", dt.date(year, 12, 31), "day", *match.span())
@@ -123,7 +127,7 @@ def _mentions(doc: DocumentText, sentence: Span, year: int | None, stated) -> li
     while i < len(mentions):
         m = mentions[i]
         following = mentions[i + 1] if i + 1 < len(mentions) else None
-        if following and regex.fullmatch(_RANGE, text[m.end:following.start]):
+        if following and _RANGE_ONLY.fullmatch(text[m.end:following.start]):
             add("period_start", m.date, m.precision, m.start, following.end)
             add("period_end", following.date, following.precision, m.start, following.end)
             i += 2

@@ -17,7 +17,10 @@ from pipeline import rules
 from pipeline.numerals import numeral_value
 
 # A magnitude written before a Chinese unit multiplies it: 3万人, 1000亿元, 一百万元.
+# Tried in this order (a longer magnitude before its one-character prefix).
 MAGNITUDES = {"万亿": 1e12, "千万": 1e7, "百万": 1e6, "十万": 1e5, "亿": 1e8, "万": 1e4, "千": 1e3}
+# Units that take no magnitude: 3万% is not a quantity.
+UNMAGNIFIED_BASES = ("%", "‰", "倍", "个百分点")
 # A unit may be divided by another (28万元/人, 30微克/立方米 is not in the table): these
 # may stand after the slash besides the table's units.
 PER_UNITS = ("年", "月", "日", "天", "小时", "秒")
@@ -27,6 +30,7 @@ _NUMBER = regex.compile(r"[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?|[零〇一二两三�
 _NOT_AFTER = "+＋-—–~～/:：#.第"
 _GLOSSED = regex.compile(r"(?P<words>[\p{Han}/]{1,14})[(（](?P<symbol>[A-Za-z][A-Za-z0-9/ ]{0,10})[)）]")
 _LATIN = regex.compile(r"[A-Za-z](?:[A-Za-z]| (?=[A-Za-z])){0,8}(?![A-Za-z])")
+_LATIN_LETTER = regex.compile(r"[A-Za-z]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,33 +62,40 @@ class Quantity:
 
 
 @cache
-def _units() -> tuple[dict[str, Unit], dict[str, tuple[str, Unit]], list[str]]:
+def _units() -> tuple[dict[str, Unit], dict[str, tuple[str, Unit]], regex.Pattern]:
     chinese, latin = {}, {}
     for written, value in rules.table("measure_units.tsv").items():
         factor, base, *currency = value.split()
         unit = Unit(float(factor), base, currency[0] if currency else None)
-        if regex.match(r"[A-Za-z]", written):
+        if _LATIN_LETTER.match(written):
             latin[written.casefold()] = (written, unit)
         else:
             chinese[written] = unit
-    return chinese, latin, sorted(chinese, key=len, reverse=True)
+    return chinese, latin, _chinese_unit_pattern(chinese)
+
+
+def _chinese_unit_pattern(chinese: dict[str, Unit]) -> regex.Pattern:
+    """One pattern for every magnitude and table unit. Alternatives are tried in order,
+    so it reads as the rule does: each magnitude in turn with the longest unit after it
+    that takes one, else the longest unit on its own (千米 is 千 x 米, 千瓦 the unit 千瓦)."""
+    def longest_first(words) -> str:
+        return "|".join(regex.escape(word) for word in sorted(words, key=len, reverse=True))
+
+    magnified = [written for written, unit in chinese.items() if unit.base not in UNMAGNIFIED_BASES]
+    return regex.compile(f"(?P<magnitude>{'|'.join(map(regex.escape, MAGNITUDES))})"
+                         f"(?:{longest_first(magnified)})|(?:{longest_first(chinese)})")
 
 
 def _chinese_unit(text: str, at: int) -> tuple[str, Unit, int] | None:
     """The longest table unit at `at`, with a magnitude before it if any: (written, unit, end)."""
-    chinese, _, longest_first = _units()
-    for magnitude in (*MAGNITUDES, ""):
-        if not text.startswith(magnitude, at):
-            continue
-        rest = at + len(magnitude)
-        for written in longest_first:
-            if text.startswith(written, rest):
-                unit = chinese[written]
-                if magnitude and unit.base in ("%", "‰", "倍", "个百分点"):
-                    continue
-                factor = unit.factor * MAGNITUDES.get(magnitude, 1)
-                return magnitude + written, Unit(factor, unit.base, unit.currency), rest + len(written)
-    return None
+    chinese, _, pattern = _units()
+    match = pattern.match(text, at)
+    if match is None:
+        return None
+    magnitude = match.group("magnitude") or ""
+    unit = chinese[match.group()[len(magnitude):]]
+    factor = unit.factor * MAGNITUDES.get(magnitude, 1)
+    return match.group(), Unit(factor, unit.base, unit.currency), match.end()
 
 
 def _unit_at(text: str, at: int) -> tuple[str, Unit, int] | None:

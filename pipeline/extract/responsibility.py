@@ -15,7 +15,9 @@
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -37,6 +39,7 @@ _AREA_TAIL = regex.compile(r"^[区县市镇乡](?:[(（〔][^)）〕]*[)）〕])
 _CITY = regex.compile(r"^(?:中共)?(?P<city>\p{Han}{2,4}?市)")
 _PROVINCE = regex.compile(r"^(?:中共)?(?P<province>\p{Han}{2,3}?省)")
 _ALIAS = regex.compile(r"^(?P<main>.+?)(?P<alias>[〔(（\[［][^〔(（\[［]+[〕)）\]］])$")
+_BRACKET_OR_BREAK = re.compile(f"[{re.escape(OPENING + CLOSING)}\n]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +69,8 @@ def find_parentheses(text: str) -> list[Parenthesis]:
 def _closing(text: str, start: int) -> int | None:
     """The end (exclusive) of the bracket opened at `start`, within its paragraph."""
     depth = 0
-    for i in range(start, len(text)):
-        ch = text[i]
+    for match in _BRACKET_OR_BREAK.finditer(text, start):  # the characters that matter, not all
+        i, ch = match.start(), match.group()
         if ch in OPENING:
             depth += 1
         elif ch in CLOSING:
@@ -187,6 +190,7 @@ def places_of(document: Document) -> tuple[str | None, str | None]:
     return city, province
 
 
+@lru_cache(maxsize=1024)  # a document names the same few units task after task
 def canonical_unit(raw: str, city: str | None, province: str | None) -> str:
     """`市经信局` -> `嘉兴市经济和信息化局`; a name the table does not know keeps its
     spelling with its leading 市 or 省 spelled out; without a city, the raw name."""

@@ -26,7 +26,7 @@ from pipeline import rules
 from pipeline.records import SubsidyRow
 
 from .indicator import words
-from .quantities import Quantity, find_quantities
+from .quantities import Quantity
 from .text import DocumentText, Span, split_top_level
 
 _PAYS = regex.compile(r"给予|予以|奖励|补助|补贴|资助|贴息|奖补")
@@ -43,6 +43,20 @@ _GENERIC_SUBJECT = regex.compile(r"^(?:单个|单家|每家|每个|每户|每项
 _CAP_SUBJECT_TAIL = regex.compile(
     r"(?:(?:年度|每年|累计)?\p{Han}{0,2}(?:补助|补贴|奖励|资助)(?:金额|资金|额度)?|金额|资金|额度)$")
 _CONDITION_END = regex.compile(r"[，,]\s*(?:根据|按照|按|依据|由)")
+_UPLIFTED_STANDARD = regex.compile(r"(?:补助|补贴|奖励|资助)?(?:标准)?$")
+_BASE_CAP_WORDS = regex.compile(r"^(?:不超过|不高于|最高)")
+_BASE_GIVES = regex.compile(r"(?:一次性)?(?:给予|予以)?$")
+_BASE_DE = regex.compile(r"的$")
+_CLAUSE_MARK = regex.compile(r"[，,；;。]")
+_SENTENCE_MARK = regex.compile(r"[；;。]")
+_LISTED_AMOUNT = regex.compile(r"[0-9]\s*(?:万|亿)?元\s*、")
+_CAP_WORD = regex.compile(r"最高|不超过|不高于")
+_TO = regex.compile(r"^(?:其中)?对?")
+_RESPECTIVELY = regex.compile(r"分别")
+_AND_OR_WITH = regex.compile(r"和|及|与")
+_AND = regex.compile(r"和|及")
+_AFTER_LAST_DE = regex.compile(r"的[^的]*$")
+_NUMBER_OR_PERCENT = regex.compile(r"[0-9%]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +77,7 @@ def extract_subsidies(doc: DocumentText, units_by_path: dict[str | None, tuple[s
 
 def _sentence_rows(doc: DocumentText, sentence: Span, units_by_path) -> list[SubsidyRow]:
     text = sentence.text
-    quantities = find_quantities(text)
+    quantities = doc.quantities(sentence)
     money = _roles(text, [q for q in quantities if q.is_money])
     rates, uplifts = _rates(text, [q for q in quantities if q.is_percent])
     caps = [m.quantity for m in money if m.role == "cap"]
@@ -160,15 +174,15 @@ def _rates(text: str, percents: list[Quantity]) -> tuple[list[tuple[Quantity, st
             continue
         raised = _UPLIFT.search(clause)
         if raised:
-            what = regex.sub(r"(?:补助|补贴|奖励|资助)?(?:标准)?$", "", raised.group("what")).strip()
+            what = _UPLIFTED_STANDARD.sub("", raised.group("what")).strip()
             uplifts.append((q, what))
     return rates, uplifts
 
 
 def _clean_base(base: str) -> str | None:
-    base = regex.sub(r"^(?:不超过|不高于|最高)", "", base.strip())
-    base = regex.sub(r"(?:一次性)?(?:给予|予以)?$", "", base)
-    base = regex.sub(r"的$", "", base).strip()
+    base = _BASE_CAP_WORDS.sub("", base.strip())
+    base = _BASE_GIVES.sub("", base)
+    base = _BASE_DE.sub("", base).strip()
     return base or None
 
 
@@ -190,7 +204,7 @@ def _kinds() -> tuple[dict[str, str], regex.Pattern]:
 
 def _kind_after(text: str, at: int) -> str | None:
     table, pattern = _kinds()
-    clause_end = regex.search(r"[，,；;。]", text[at:])
+    clause_end = _CLAUSE_MARK.search(text[at:])
     window = text[at:at + clause_end.start()] if clause_end else text[at:]
     found = pattern.search(window)
     return table[found.group()] if found else None
@@ -217,11 +231,11 @@ def _currency(q: Quantity) -> str:
 def _cap_tier(text: str, cap: Quantity) -> str | None:
     """The class a cap names when a sentence has several: `新建项目最高不超过300万元` -> 新建项目."""
     start = max(text.rfind(mark, 0, cap.start) for mark in "，,；;") + 1
-    listed = regex.search(r"[0-9]\s*(?:万|亿)?元\s*、", text[start:cap.start])  # 新建项目...300万元、提升改造项目...
+    listed = _LISTED_AMOUNT.search(text[start:cap.start])  # 新建项目...300万元、提升改造项目...
     if listed:
         start += listed.end()
-    subject = regex.split(r"最高|不超过|不高于", text[start:cap.start])[0]
-    subject = regex.sub(r"^(?:其中)?对?", "", subject.strip())
+    subject = _CAP_WORD.split(text[start:cap.start])[0]
+    subject = _TO.sub("", subject.strip())
     subject = _CAP_SUBJECT_TAIL.sub("", subject).strip()
     if not subject or _GENERIC_SUBJECT.match(subject):
         return None
@@ -231,8 +245,8 @@ def _cap_tier(text: str, cap: Quantity) -> str | None:
 def _tiers(text: str, paid: list[Quantity], thresholds: list[Quantity]) -> dict[int, str]:
     """Tier labels of the amounts listed after each `分别`, by the amount's offset."""
     tiers: dict[int, str] = {}
-    for respectively in regex.finditer(r"分别", text):
-        clause_end = regex.search(r"[；;。]", text[respectively.end():])
+    for respectively in _RESPECTIVELY.finditer(text):
+        clause_end = _SENTENCE_MARK.search(text[respectively.end():])
         end = respectively.end() + clause_end.start() if clause_end else len(text)
         listed = sorted((q for q in paid if respectively.end() <= q.start < end), key=lambda q: q.start)
         if not listed:
@@ -265,21 +279,21 @@ def _list_before(text: str, n: int) -> list[str] | None:
     for _, clause in reversed(split_top_level(text, "，,；;")):
         pieces = [piece for _, piece in split_top_level(clause, "、")]
         if len(pieces) == 1:
-            pieces = regex.split(r"和|及|与", clause) if n == 2 else pieces
+            pieces = _AND_OR_WITH.split(clause) if n == 2 else pieces
         if len(pieces) < 2:
             continue
         first = pieces[0]
         first = first[first.rfind("的") + 1:] if "的" in first else _TIER_LEAD.sub("", first)
-        last = regex.sub(r"的[^的]*$", "", pieces[-1]) if "的" in pieces[-1] else pieces[-1]
+        last = _AFTER_LAST_DE.sub("", pieces[-1]) if "的" in pieces[-1] else pieces[-1]
         items = [first, *pieces[1:-1], last]
         items = [item.strip() for item in items]
-        if len(items) < n and regex.search(r"和|及", items[-1]):
-            items = items[:-1] + regex.split(r"和|及", items[-1])
+        if len(items) < n and _AND.search(items[-1]):
+            items = items[:-1] + _AND.split(items[-1])
         if len(items) > n:
             items = items[:n]
         if len(items) != n or not all(items):
             return None
-        if any(regex.search(r"[0-9%]", item) for item in items):
+        if any(_NUMBER_OR_PERCENT.search(item) for item in items):
             continue  # 按...的3%和1.5%: the rates the amounts pair with, not labels
         return _share_head(items)
     return None

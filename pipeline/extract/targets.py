@@ -20,7 +20,7 @@ from pipeline import rules
 from pipeline.records import TargetRow
 
 from .indicator import ends_with_verb, indicator_after, indicator_before, starts_with_verb
-from .quantities import Quantity, find_quantities
+from .quantities import Quantity
 from .text import DocumentText, Span, inside_brackets, split_top_level
 
 # A goal year: 到2027年, 力争到2026年底, 至2025年末, or a year opening a clause (2026年,).
@@ -46,7 +46,7 @@ def extract_targets(doc: DocumentText) -> list[TargetRow]:
     rows = []
     reference_year = _reference_year(doc)
     for sentence in doc.sentences:
-        quantities = find_quantities(sentence.text)
+        quantities = doc.quantities(sentence)
         if not quantities:
             continue
         pays = bool(_PAYS.search(sentence.text))

@@ -7,10 +7,14 @@ parenthesis that follows a task's last sentence. A paragraph is a line.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
-from pipeline.records import Document, PageSpan, Provenance, Section, page_at
+from pipeline.records import Document, PageSpan, Provenance, Section
+
+from .quantities import Quantity, find_quantities
 
 SENTENCE_ENDS = "。！？；;!?"
 OPENING = "(（[［【〔《“"
@@ -26,11 +30,19 @@ class Span:
     text: str
 
 
+@lru_cache(maxsize=32)
+def _any_of(chars: str) -> re.Pattern:
+    """One of `chars`. The scans below visit the characters they act on (brackets, marks)
+    with it instead of looping over every character of the text."""
+    return re.compile(f"[{re.escape(chars)}]")
+
+
 def sentences(text: str) -> list[Span]:
     """The document's sentences in order, with their offsets; blank stretches dropped."""
     spans: list[Span] = []
     start = depth = 0
-    for i, ch in enumerate(text):
+    for match in _any_of(OPENING + CLOSING + "\n" + SENTENCE_ENDS).finditer(text):
+        i, ch = match.start(), match.group()
         if ch in OPENING:
             depth += 1
         elif ch in CLOSING:
@@ -56,12 +68,11 @@ def paragraphs(text: str) -> list[Span]:
 
 
 def _add(spans: list[Span], text: str, start: int, end: int) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start:
-        spans.append(Span(start, end, text[start:end]))
+    piece = text[start:end]
+    stripped = piece.strip()
+    if stripped:
+        start += len(piece) - len(piece.lstrip())
+        spans.append(Span(start, start + len(stripped), stripped))
 
 
 def containing(spans: list[Span], starts: list[int], offset: int) -> Span:
@@ -72,7 +83,8 @@ def containing(spans: list[Span], starts: list[int], offset: int) -> Span:
 def split_top_level(text: str, marks: str) -> list[tuple[int, str]]:
     """`text` cut at `marks` outside brackets, as (offset, piece) with the marks removed."""
     pieces, start, depth = [], 0, 0
-    for i, ch in enumerate(text):
+    for match in _any_of(OPENING + CLOSING + marks).finditer(text):
+        i, ch = match.start(), match.group()
         if ch in OPENING:
             depth += 1
         elif ch in CLOSING:
@@ -91,7 +103,7 @@ def inside_brackets(text: str, offset: int, brackets: str = "“”《》") -> b
     pairs = {brackets[i]: brackets[i + 1] for i in range(0, len(brackets), 2)}
     closers = set(pairs.values())
     stack: list[str] = []
-    for ch in text[line_start:offset]:
+    for ch in _any_of(brackets).findall(text, line_start, offset):
         if ch in pairs and not (ch in closers and stack and stack[-1] == ch):
             stack.append(pairs[ch])
         elif ch in closers and stack and stack[-1] == ch:
@@ -101,7 +113,7 @@ def inside_brackets(text: str, offset: int, brackets: str = "“”《》") -> b
 
 class DocumentText:
     """A document with the lookups its extractors share: sentences, paragraphs, the section
-    each offset is under, and provenance for a span."""
+    each offset is under, the quantities of a sentence, and provenance for a span."""
 
     def __init__(self, document: Document, pages: tuple[PageSpan, ...] = ()):
         self.document = document
@@ -113,6 +125,17 @@ class DocumentText:
         self._sentence_starts = [s.start for s in self.sentences]
         self._paragraph_starts = [p.start for p in self.paragraphs]
         self._sections = sorted(document.sections, key=lambda s: (s.char_start, s.level))
+        self._page_starts = [p.start for p in pages]
+        self._quantities: dict[tuple[int, int], tuple[Quantity, ...]] = {}
+
+    def quantities(self, sentence: Span) -> tuple[Quantity, ...]:
+        """find_quantities of one of the document's sentences (targets and subsidies both
+        read them: found once)."""
+        key = (sentence.start, sentence.end)
+        found = self._quantities.get(key)
+        if found is None:
+            found = self._quantities[key] = tuple(find_quantities(sentence.text))
+        return found
 
     def sentence_at(self, offset: int) -> Span:
         return containing(self.sentences, self._sentence_starts, offset)
@@ -134,10 +157,16 @@ class DocumentText:
         section = self.section_at(offset)
         return section.path if section else None
 
+    def page_at(self, offset: int) -> int | None:
+        """records.page_at for an offset of the document, with the pages' starts kept."""
+        if not self.pages:
+            return None
+        i = max(bisect_right(self._page_starts, self.document.char_start + offset) - 1, 0)
+        return self.pages[i].page
+
     def provenance(self, span: Span) -> Provenance:
         doc = self.document
-        return Provenance(doc_id=doc.doc_id, source_file=doc.source_file,
-                          page=page_at(self.pages, doc.char_start + span.start),
+        return Provenance(doc_id=doc.doc_id, source_file=doc.source_file, page=self.page_at(span.start),
                           char_start=span.start, char_end=span.end, evidence=span.text)
 
     def metadata_provenance(self, evidence: str) -> Provenance:

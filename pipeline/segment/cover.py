@@ -34,6 +34,10 @@ _TOTAL = regex.compile(rf"总\s*(?:第|号\s*[:：]|期\s*[:：])?\s*(?P<n>{_NUM
 _YEAR_LINE = regex.compile(r"^(?P<year>(?:19|20)[0-9]{2})\s*年?$")
 _YEAR_BEFORE_ISSUE = regex.compile(r"(?P<year>(?:19|20)[0-9]{2})\s*年\s*第")
 _PUBLISHED = regex.compile(r"出版(?:日期)?\s*[:：]?|发行")
+_GAZETTE_WORD = regex.compile(r"(?:公报|政报)$")
+_SPACES = regex.compile(r"\s+")
+_CN_NUMBER_ONLY = regex.compile(_CN_NUMBER)
+_DIGITS = regex.compile(r"[0-9]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +55,7 @@ class IssueMeta:
         """The government that issues the gazette: `嘉兴市人民政府公报` -> `嘉兴市人民政府`."""
         if not self.gazette_title:
             return None
-        name = regex.sub(r"(?:公报|政报)$", "", self.gazette_title)
+        name = _GAZETTE_WORD.sub("", self.gazette_title)
         return name if name.endswith(("政府", "政府办公厅", "国务院")) else None
 
 
@@ -83,7 +87,7 @@ def read_cover(text: str) -> IssueMeta:
 
 
 def _squeeze(text: str) -> str:
-    return regex.sub(r"\s+", "", text)
+    return _SPACES.sub("", text)
 
 
 def _colophon(lines: list[TextLine], title: str, after: int) -> list[TextLine] | None:
@@ -106,9 +110,9 @@ def _first(places: list[list[TextLine]], pattern: regex.Pattern) -> str | None:
 
 def _numbers(found: str) -> str:
     """`11` -> `11`; `07、08` and `07-08` -> `07、08`; `十一` -> `11`."""
-    if regex.fullmatch(_CN_NUMBER, found):
+    if _CN_NUMBER_ONLY.fullmatch(found):
         return str(numeral_value(found))
-    return "、".join(regex.findall(r"[0-9]+", found))
+    return "、".join(_DIGITS.findall(found))
 
 
 def _year(lines: list[TextLine]) -> int | None:

@@ -54,6 +54,14 @@ _EXPIRY_PERIOD = regex.compile(rf"有效期(?:为|是)?{_NUMBER}(?P<unit>年|个
 _INTERPRETER = regex.compile(r"解读(?:机关|单位|部门)\s*[:：]\s*(?P<name>[^。;；,，\n]+)")
 _INTERPRETED_TITLE = regex.compile(r"《(?P<title>[^《》]+)》[^《》]*解读$")
 _ISSUER_IN_TITLE = regex.compile(r"^(?P<org>.{2,60}?)关于")
+_NOT_IN_RECIPIENTS = regex.compile(r"[《。；;]")
+_RECIPIENT_SEPARATOR = regex.compile(r"[,，、]")
+_TRAILING_BRACKET = regex.compile(r"[(（][^()（）]*[)）]$")
+_HEADING_BRACKETS = regex.compile(r"^【([^】]+)】")
+_DRAFT_MARK_BRACKET = regex.compile(r"[(（](?:" + "|".join(DRAFT_MARKS) + r")[)）]\s*$")
+_SITE_NAME = regex.compile(r"\s*(?:[_|｜]|\s[-–—]\s)\s*[^_|｜]{2,30}(?:网站|政府|门户|网|平台)\s*$")
+_SITE_PREFIX = regex.compile(r"^(?P<prefix>[^:：]{1,8})[:：](?P<rest>.{6,})$")
+_NOT_IN_ORGANISATION = regex.compile(r"[。;；:：,，、()（）《》0-9]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,17 +111,17 @@ def read_head(lines: list[TextLine]) -> Head:
 
 def _is_recipients(text: str) -> bool:
     """`各县(市、区)人民政府,市政府各部门、直属各单位:`: names of bodies, then a colon."""
-    if len(text) > MAX_RECIPIENTS_CHARS or not text.endswith((":", "：")) or regex.search(r"[《。；;]", text):
+    if len(text) > MAX_RECIPIENTS_CHARS or not text.endswith((":", "：")) or _NOT_IN_RECIPIENTS.search(text):
         return False
-    last = regex.split(r"[,，、]", text[:-1])[-1].strip()
-    last = regex.sub(r"[(（][^()（）]*[)）]$", "", last)  # 各县(市、区) -> 各县
+    last = _RECIPIENT_SEPARATOR.split(text[:-1])[-1].strip()
+    last = _TRAILING_BRACKET.sub("", last)  # 各县(市、区) -> 各县
     return last.endswith(ORGANISATION_ENDS + COLLECTIVE_ENDS)
 
 
 def strip_heading_brackets(title: str) -> str:
     """`【市政府人事任免】(2024年10月份)` -> `市政府人事任免(2024年10月份)`: a gazette's heading
     brackets are not part of a title."""
-    return regex.sub(r"^【([^】]+)】", r"\1", title.strip())
+    return _HEADING_BRACKETS.sub(r"\1", title.strip())
 
 
 def has_draft_mark(title: str | None) -> bool:
@@ -122,15 +130,15 @@ def has_draft_mark(title: str | None) -> bool:
 
 def strip_draft_mark(title: str) -> str:
     """`...实施方案(征求意见稿)` -> `...实施方案`."""
-    return regex.sub(r"[(（](?:" + "|".join(DRAFT_MARKS) + r")[)）]\s*$", "", title).strip()
+    return _DRAFT_MARK_BRACKET.sub("", title).strip()
 
 
 def strip_site_decoration(title: str) -> str:
     """A web page's title without what the site adds: a short prefix before a colon
     (`杭州:关于加快...的实施意见`) and the site's name after a separator
     (`...的通知_嘉兴市人民政府门户网站`, `...的通知 - 宁波市人民政府`)."""
-    title = regex.sub(r"\s*(?:[_|｜]|\s[-–—]\s)\s*[^_|｜]{2,30}(?:网站|政府|门户|网|平台)\s*$", "", title)
-    match = regex.match(r"^(?P<prefix>[^:：]{1,8})[:：](?P<rest>.{6,})$", title)
+    title = _SITE_NAME.sub("", title)
+    match = _SITE_PREFIX.match(title)
     if match and "关于" not in match.group("prefix") and "的" not in match.group("prefix"):
         return match.group("rest").strip()
     return title.strip()
@@ -142,7 +150,7 @@ def strip_site_decoration(title: str) -> str:
 def is_organisation(text: str) -> bool:
     text = text.strip()
     return (0 < len(text) <= MAX_SIGNATURE_CHARS and text.endswith(ORGANISATION_ENDS)
-            and not regex.search(r"[。;；:：,，、()（）《》0-9]", text))
+            and not _NOT_IN_ORGANISATION.search(text))
 
 
 def issuer_from_title(title: str | None) -> str | None:

@@ -28,6 +28,8 @@ _NUMBERINGS = (
     (4, regex.compile(r"^[(（](?P<num>[0-9]{1,3})[)）]"), "({})"),
 )
 MAX_SKIP = 2  # a heading may follow the last of its level by at most this much (a misprint)
+# The characters a numbering can open with: most lines are passed over on this alone.
+_NUMBERING_OPENS = frozenset("一二三四五六七八九十百(（0123456789")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +52,7 @@ def find_headings(text: str) -> list[_Heading]:
     last_value: dict[int, int] = {}
     for line in lines_of(text):
         stripped = line.text.strip()
-        if not stripped or "\t" in stripped:
+        if not stripped or stripped[0] not in _NUMBERING_OPENS or "\t" in stripped:
             continue
         for level, pattern, shape in _NUMBERINGS:
             match = pattern.match(stripped)

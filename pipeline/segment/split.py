@@ -36,6 +36,7 @@ _ISSUE_NUMBER_LINE = regex.compile(r"第\s*[0-9、]+\s*[期号]")  # a cover's �
 _ATTACHMENT_MARK = regex.compile(r"^附\s*件\s*[0-9一二三四五六七八九十]*\s*[:：]?$")
 DRAFT_MARKS = ("征求意见稿", "草案", "送审稿", "讨论稿")  # a line or title bracket saying: not final
 _DRAFT_LINE = regex.compile(r"^[(（]?(?:" + "|".join(DRAFT_MARKS) + r")[)）]?$")
+_HAN = regex.compile(r"\p{Han}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +61,7 @@ def is_title_line(text: str) -> bool:
     """Could this line be (part of) a document title? Short, no sentence marks, not a
     date, a 文号, a draft mark or a category heading."""
     text = text.strip()
-    return (bool(regex.search(r"\p{Han}", text)) and len(text) <= MAX_TITLE_CHARS and "\t" not in text
+    return (bool(_HAN.search(text)) and len(text) <= MAX_TITLE_CHARS and "\t" not in text
             and not _ISSUE_NUMBER_LINE.search(text)
             and not _SENTENCE_MARKS.search(text) and not text.endswith(("，", ",", "、"))
             and parse_date(text) is None and parse_doc_number(text) is None
