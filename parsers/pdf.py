@@ -20,6 +20,11 @@ both engines make the same text. From those boxes this module
    This also joins paragraphs across columns and pages. A centred heading wrapped over
    several lines (a title, `【市政府人事任免】(2024` / `年` / `10` / `月份)`) is joined too.
 
+Step 1 is written twice. read_page() goes character by character; read_pieces() takes the
+PDFium engine's pieces (a text object's characters, which share a box height and baseline)
+and goes span by span wherever that comes to the same lines, which is on nearly every page,
+and hands the page to read_page() where it might not (see "one page, from pieces").
+
 Pages are read one at a time and released, so memory stays flat on long issues; only
 the small per-line records are kept until the header pass has seen every page. A
 deadline (a time.monotonic() value) is checked between pages.
@@ -32,10 +37,14 @@ import io
 import math
 import re
 import time
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
-from operator import attrgetter
+from functools import partial
+from itertools import accumulate, groupby, pairwise
+from operator import itemgetter, sub
 from pathlib import Path
+from typing import NamedTuple
 
 import pdfplumber
 from pdfplumber.table import TableFinder, TableSettings
@@ -45,7 +54,7 @@ from pipeline.patterns import TOC_LEADER
 from pipeline.records import PageSpan, RawIssue
 
 from . import ReadError, read_bytes
-from .pdf_page import Char, PageContent
+from .pdf_page import Char, PageContent, Piece
 from .pdfium_pages import PageSource, PdfiumPages
 
 ENGINES = ("pdfium", "pdfplumber")  # the default, the reference
@@ -75,9 +84,9 @@ _PAGE_NUMBER = re.compile(r"^[\s\-—–－~·•]*(第\s*)?[0-9]{1,4}(\s*页)?(
 _DIGITS = re.compile(r"[0-9]+")
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One line of one column, with what the paragraph joiner needs to know."""
+class Line(NamedTuple):
+    """One line of one column, with what the paragraph joiner needs to know. (A named
+    tuple: made for every line, it is made three times faster than a frozen dataclass.)"""
 
     text: str
     x0: float
@@ -85,6 +94,9 @@ class Line:
     size: float
     top: float = 0.0
     bottom: float = 0.0
+
+
+_new_line = partial(tuple.__new__, Line)  # Line(*values), without its Python __new__
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,19 +198,27 @@ def _describe(data: bytes) -> str:
 
 def read_page(page: PageContent) -> PageLines:
     """One page's lines in reading order, its header and footer candidates, its gutter."""
+    tables = ruled_tables(page)
+    if page.pieces is not None:
+        lines = read_pieces(page, tables)  # the same, faster, where the pieces allow it
+        if lines is not None:
+            return lines
     chars = page.chars
-    table_rows, boxes = ruled_table_rows(ruled_tables(page), chars)
+    table_rows, boxes = ruled_table_rows(tables, chars)
     if boxes:
         chars = [c for c in chars if not _inside_any(c, boxes)]
-    rows = sorted(group_rows(chars) + table_rows, key=lambda r: r[0].top)
+    rows = sorted(group_rows(chars) + table_rows, key=_FIRST_TOP)
     header = footer = None
     if rows and rows[0][0].bottom < page.height * HEADER_BAND:
         header = _text_of(rows[0])
     if rows and len(rows) > (header is not None) and rows[-1][0].top > page.height * (1 - FOOTER_BAND):
         footer = _text_of(rows[-1])
     body = rows[1 if header is not None else 0: -1 if footer is not None else None]
-    gutter = find_gutter(body, page.width)
-    lines = order_lines(body, gutter)
+    # each row's line and runs of text, worked out once: the gutter is found from the runs,
+    # and the lines of rows that are not split at the gutter are the rows' own lines
+    summaries = [_summarise(row) for row in body]
+    gutter = _gutter([runs for _line, runs in summaries], page.width)
+    lines = _order_lines(body, summaries, gutter)
     return PageLines(page.number, header, footer, tuple(lines), gutter)
 
 
@@ -239,23 +259,38 @@ def ruled_table_rows(tables: list[RuledTable], all_chars: list[Char]) -> tuple[l
     """
     rows, boxes = [], []
     for table in tables:
-        cells = table.rows
-        if not cells or max(len(r) for r in cells) < 2:  # a lone box is a frame, not a table
+        if not _is_cell_table(table):
             continue
+        cells = table.rows
         boxes.append(table.bbox)
         # every cell lies within the table's box: look for cell text among its characters only
-        chars = [c for c in all_chars if _inside(c, table.bbox)]
+        chars = _within(all_chars, table.bbox)
+        # ... and a row's cells lie within the row's band (its cells share a top): look among
+        # the characters whose middle is in that band, found by bisection in page order
+        middles = [(c.top + c.bottom) / 2 for c in chars]
+        by_middle = sorted(range(len(chars)), key=middles.__getitem__)
+        middles = [middles[i] for i in by_middle]
         for row in cells:
-            texts = [_cell_text(chars, box) if box else "" for box in row]
+            present = [box for box in row if box]
+            if not present:  # no cell: no text
+                continue
+            band_top, band_bottom = min(box[1] for box in present), max(box[3] for box in present)
+            band = [chars[i] for i in sorted(by_middle[bisect_left(middles, band_top):
+                                                       bisect_right(middles, band_bottom)])]
+            texts = [_cell_text(band, box) if box else "" for box in row]
             if not any(texts):
                 continue
-            present = [box for box in row if box]
-            size = next((c.size for c in chars if _inside_any(c, present)), 10.0)
+            size = next((c.size for c in band if _inside_any(c, present)), 10.0)
             top = min(box[1] for box in present)
             out = [Char(text + ("\t" if i < len(texts) - 1 else ""), box[0], box[2], top, top + size, size)
                    for i, (text, box) in enumerate(zip(texts, row, strict=True)) if box]
             rows.append(out)
     return rows, boxes
+
+
+def _is_cell_table(table: RuledTable) -> bool:
+    """A table of two columns or more: a lone box is a frame, not a table."""
+    return bool(table.rows) and max(len(r) for r in table.rows) >= 2
 
 
 def _inside(ch: Char, box: tuple) -> bool:
@@ -269,31 +304,57 @@ def _inside_any(ch: Char, boxes: list[tuple]) -> bool:
     return any(x0 <= mid_x <= x1 and top <= mid_y <= bottom for x0, top, x1, bottom in boxes)
 
 
+def _within(chars: list[Char], box: tuple) -> list[Char]:
+    """The characters _inside the box (the test written out: this runs for every character
+    of a table, once for the table and once for each of its rows)."""
+    x0, top, x1, bottom = box
+    return [c for c in chars if x0 <= (c.x0 + c.x1) / 2 <= x1 and top <= (c.top + c.bottom) / 2 <= bottom]
+
+
 def _cell_text(chars: list[Char], box: tuple) -> str:
     """A cell's text: its lines joined (a wrapped cell is one value)."""
-    return "".join(_text_of(r) for r in group_rows([c for c in chars if _inside(c, box)]))
+    return "".join(_text_of(r) for r in group_rows(_within(chars, box)))
 
 
 def group_rows(chars: list[Char]) -> list[list[Char]]:
-    """Characters grouped by baseline, top to bottom, each row sorted left to right."""
+    """Characters grouped by baseline, top to bottom, each row sorted left to right.
+
+    A character joins the row when its top is within ROW_TOLERANCE of the row's first
+    character's top (times the larger of their sizes). Characters are taken in blocks of
+    the same top and size, as they come sorted by top (a line of one font is one block):
+    the first of a block decides for the whole block, which the others would follow.
+    """
     rows: list[list[Char]] = []
     row: list[Char] = []
     first_top = first_size = 0.0  # of the row's first character, which the others are held to
-    for ch in sorted(chars, key=_TOP_X0):
-        # abs(ch.top - first_top) <= ROW_TOLERANCE * max(ch.size, first_size), unrolled: this
-        # runs once per character of the page
-        tolerance = ROW_TOLERANCE * (ch.size if ch.size > first_size else first_size)
-        if row and -tolerance <= ch.top - first_top <= tolerance:
-            row.append(ch)
-        else:
-            row = [ch]
+    for (top, size), block in groupby(sorted(chars, key=_TOP_X0), key=_TOP_SIZE):
+        # abs(top - first_top) <= ROW_TOLERANCE * max(size, first_size), unrolled
+        tolerance = ROW_TOLERANCE * (size if size > first_size else first_size)
+        if row and -tolerance <= top - first_top <= tolerance:
+            row.extend(block)
+            continue
+        first_top, first_size = top, size
+        if ROW_TOLERANCE * size >= 0:  # the rest of the block joins its first (not so for a
+            # negative or NaN size, whose characters each make a row, as one by one they would)
+            row = list(block)
             rows.append(row)
-            first_top, first_size = ch.top, ch.size
-    return [sorted(r, key=_X0) for r in rows if any(c.text.strip() for c in r)]
+        else:  # a negative size (or NaN): no character joins another
+            for ch in block:
+                row = [ch]
+                rows.append(row)
+    # _has_ink: str.strip() and str.isspace() agree on what whitespace is
+    return [sorted(r, key=_X0) for r in rows if _has_ink("".join([c.text for c in r]))]
 
 
-_TOP_X0 = attrgetter("top", "x0")
-_X0 = attrgetter("x0")
+def _has_ink(text: str) -> bool:
+    return bool(text) and not text.isspace()
+
+
+_TOP_X0 = itemgetter(3, 1)  # Char is a named tuple: (text, x0, x1, top, bottom, size)
+_TOP_SIZE = itemgetter(3, 5)
+_X0 = itemgetter(1)
+_FIRST_TOP = lambda row: row[0].top  # noqa: E731
+_WHITESPACE = re.compile(r"\s")  # the characters str.strip() takes off
 
 
 def _text_of(chars: list[Char]) -> str:
@@ -338,15 +399,40 @@ def _intervals(row: list[Char]) -> list[tuple[float, float]]:
     return runs
 
 
+def _summarise(row: list[Char]) -> tuple[Line | None, list[tuple[float, float]]]:
+    """The row's line (_make_line) and its runs of text (_intervals).
+
+    Most rows are plain: characters of one size (above 0), none of them whitespace, no gap
+    wide enough for a space. Their text is their characters joined and they are one run,
+    from the first character's x0 to the largest x1 (each gap is below SPACE_GAP, so below
+    INTERVAL_GAP). That takes a few list operations rather than passes over the characters
+    in Python; other rows go through _make_line and _intervals.
+    """
+    texts, x0s, x1s, tops, bottoms, sizes = zip(*row, strict=True)
+    size = sizes[0]
+    joined = "".join(texts)
+    if (size > 0 and sizes.count(size) == len(sizes) and _WHITESPACE.search(joined) is None
+            and "" not in texts and math.isfinite(sum(x0s) + sum(x1s))
+            and (len(row) == 1 or max(map(sub, x0s[1:], x1s)) <= SPACE_GAP * size)):
+        x1 = max(x1s)
+        return Line(text=joined, x0=min(x0s), x1=x1, size=round(size, 1),
+                    top=min(tops), bottom=max(bottoms)), [(x0s[0], x1)]
+    return _make_line(row), _intervals(row)
+
+
 def find_gutter(rows: list[list[Char]], width: float) -> float | None:
-    """The x of a column gutter that almost no row crosses, or None for one column.
+    """The x of a column gutter that almost no row crosses, or None for one column."""
+    return _gutter([_intervals(r) for r in rows], width)
+
+
+def _gutter(spans: list[list[tuple[float, float]]], width: float) -> float | None:
+    """find_gutter, from the rows' runs of text.
 
     The candidates are the whole points across the middle of the page; the first with the
     fewest crossing rows wins. A row crosses x when one of its runs of text has a < x < b.
     """
-    if len(rows) < MIN_ROWS_FOR_COLUMNS:
+    if len(spans) < MIN_ROWS_FOR_COLUMNS:
         return None
-    spans = [_intervals(r) for r in rows]
     first, last = int(width * GUTTER_BAND[0]), int(width * GUTTER_BAND[1])
     if last < first:
         return None
@@ -360,12 +446,10 @@ def find_gutter(rows: list[list[Char]], width: float) -> float | None:
             if inside_from <= inside_to:
                 change[inside_from - first] += 1
                 change[inside_to - first + 1] -= 1
-    best_x, best_crossings, crossings = first, None, 0
-    for offset in range(last - first + 1):
-        crossings += change[offset]
-        if best_crossings is None or crossings < best_crossings:
-            best_x, best_crossings = first + offset, crossings
-    if best_crossings is None or best_crossings > MAX_GUTTER_CROSSINGS * len(rows):
+    crossings = list(accumulate(change[: last - first + 1]))  # at first, first + 1, ... last
+    best_crossings = min(crossings)
+    best_x = first + crossings.index(best_crossings)  # the first with the fewest
+    if best_crossings > MAX_GUTTER_CROSSINGS * len(spans):
         return None
     # centre the gutter within the empty band around best_x
     left_edge = max((b for s in spans for a, b in s if b <= best_x), default=best_x)
@@ -373,7 +457,7 @@ def find_gutter(rows: list[list[Char]], width: float) -> float | None:
     gutter = (left_edge + right_edge) / 2
     left_rows = sum(any(b <= gutter for a, b in s) for s in spans)
     right_rows = sum(any(a >= gutter for a, b in s) for s in spans)
-    if min(left_rows, right_rows) < MIN_COLUMN_ROWS * len(rows):
+    if min(left_rows, right_rows) < MIN_COLUMN_ROWS * len(spans):
         return None
     return gutter
 
@@ -381,43 +465,48 @@ def find_gutter(rows: list[list[Char]], width: float) -> float | None:
 def order_lines(rows: list[list[Char]], gutter: float | None) -> list[Line]:
     """Rows to lines in reading order: one column top to bottom, or left column then right
     column within each band between rows that span both."""
+    return _order_lines(rows, [_summarise(row) for row in rows], gutter)
+
+
+def _order_lines(rows: list[list[Char]], summaries: list[tuple[Line | None, list]],
+                 gutter: float | None) -> list[Line]:
+    """order_lines, given each row's _summarise(): a row that stays whole keeps its line."""
     if gutter is None:
-        return _make_lines([(r, None) for r in rows])
-    ordered: list[tuple[list[Char], str | None]] = []
-    left: list[list[Char]] = []
-    right: list[list[Char]] = []
+        return [line for line, _runs in summaries if line is not None]
+    ordered: list[Line | None] = []
+    left: list[Line | None] = []
+    right: list[Line | None] = []
 
     def flush():
-        ordered.extend((r, "left") for r in left)
-        ordered.extend((r, "right") for r in right)
+        ordered.extend(left)
+        ordered.extend(right)
         left.clear()
         right.clear()
 
-    for row in rows:
+    for row, (line, _runs) in zip(rows, summaries, strict=True):
         if any(c.x0 < gutter < c.x1 for c in row):
             flush()
-            ordered.append((row, None))
+            ordered.append(line)
             continue
         lpart = [c for c in row if c.x1 <= gutter]
         rpart = [c for c in row if c.x0 >= gutter]
         if lpart:
-            left.append(lpart)
+            left.append(line if len(lpart) == len(row) else _make_line(lpart))
         if rpart:
-            right.append(rpart)
+            right.append(line if len(rpart) == len(row) else _make_line(rpart))
     flush()
-    return _make_lines(ordered)
+    return [line for line in ordered if line is not None]
 
 
-def _make_lines(rows: list[tuple[list[Char], str | None]]) -> list[Line]:
-    lines = []
-    for row, _column in rows:
-        text = _text_of(row)
-        if text:
-            inked = [c for c in row if c.text.strip()]  # x0, x1 and size ignore spaces
-            lines.append(Line(text=text, x0=min([c.x0 for c in inked]), x1=max([c.x1 for c in inked]),
-                              size=_commonest_size(inked),
-                              top=min([c.top for c in row]), bottom=max([c.bottom for c in row])))
-    return lines
+def _make_line(row: list[Char]) -> Line | None:
+    """The row's (or row part's) line; None if it has no text."""
+    text = _text_of(row)
+    if not text:
+        return None
+    inked = [c for c in row if c.text.strip()]  # x0, x1 and size ignore spaces
+    return Line(text=text, x0=min([c.x0 for c in inked]), x1=max([c.x1 for c in inked]),
+                size=_commonest_size(inked),
+                top=min([c.top for c in row]), bottom=max([c.bottom for c in row]))
 
 
 def _commonest_size(chars: list[Char]) -> float:
@@ -426,6 +515,293 @@ def _commonest_size(chars: list[Char]) -> float:
     if sizes.count(sizes[0]) == len(sizes):  # the usual line: one size throughout
         return round(sizes[0], 1)
     return Counter(round(size, 1) for size in sizes).most_common(1)[0][0]
+
+
+# --- one page, from pieces ----------------------------------------------------------------------
+#
+# The PDFium engine gives a page's characters as Pieces: runs of characters that share a
+# box top, bottom and size. read_pieces() lays them out as read_page() lays out characters,
+# with the same result, but takes the characters of a piece together wherever the rules for
+# characters would take them one after the other anyway: a page of a thousand characters is
+# some fifty spans, and a row's text is its spans' texts joined. Only the pieces within a
+# ruled table's height are taken apart into Chars, for ruled_table_rows. Where a page does
+# not allow that (characters overlapping or out of order, a tab, a size of 0 or less, a
+# character without width, coordinates that are not finite numbers), read_pieces() gives
+# None and read_page() reads the page character by character. tests/test_pdf_engines.py
+# holds the two ways to the same lines on the corpora and on made-up pages.
+
+
+class _Span(NamedTuple):
+    """Characters of one piece that the layout takes as a whole.
+
+    Either one whitespace character (text ""), or characters of ink left to right, each
+    with a width, each x0 past the one before, and no gap between one's x1 and the next
+    one's x0 wider than SPACE_GAP. Such characters share a row in group_rows (same top and
+    size), _text_of puts no space or tab between them (so their text is their texts
+    joined), and _intervals keeps them in one run. So a span counts as one character from
+    x0 to x1 (its largest x1), except that the gap to the next one is measured from `end`.
+    """
+
+    x0: float  # the first character's x0, the smallest
+    x1: float  # the largest x1
+    end: float  # the last character's x1
+    top: float
+    bottom: float
+    size: float
+    text: str  # "" for a whitespace character
+    x0s: list[float]
+    x1s: list[float]
+
+
+_SPAN_TOP_X0 = itemgetter(3, 0)
+_new_span = partial(tuple.__new__, _Span)  # _Span(*values), without its Python __new__
+_SPAN_X0 = itemgetter(0)
+
+
+def read_pieces(page: PageContent, tables: list[RuledTable]) -> PageLines | None:
+    """read_page() for a page given as pieces, with its ruled_tables(); None where it must
+    go character by character (see above)."""
+    pieces, table_rows = page.pieces, []
+    if any(map(_is_cell_table, tables)):
+        pieces, table_rows = _take_tables(pieces, tables)
+    spans = _spans(pieces)
+    if spans is None:
+        return None
+    # group_rows: characters sorted by top then x0 come as whole spans in that order if the
+    # spans of one top do not overlap
+    spans.sort(key=_SPAN_TOP_X0)
+    for before, after in pairwise(spans):
+        if before.top == after.top and not before.x0s[-1] < after.x0:
+            return None
+    rows: list[list[_Span]] = []
+    row: list[_Span] = []
+    first_top = first_size = 0.0
+    for span in spans:  # as group_rows does it for the span's first character
+        tolerance = ROW_TOLERANCE * (span.size if span.size > first_size else first_size)
+        if row and -tolerance <= span.top - first_top <= tolerance:
+            row.append(span)
+        else:
+            row = [span]
+            rows.append(row)
+            first_top, first_size = span.top, span.size
+    inked: list[list] = []
+    for row in rows:
+        if not any(span.text for span in row):
+            continue
+        row.sort(key=_SPAN_X0)  # left to right, character by character if they do not overlap
+        for before, after in pairwise(row):
+            if not before.x0s[-1] < after.x0:
+                return None
+        inked.append(row)
+    # from here on as read_page, for rows of spans and the tables' rows of cells (Chars)
+    rows = sorted(inked + table_rows, key=_FIRST_TOP)
+    header = footer = None
+    if rows and rows[0][0].bottom < page.height * HEADER_BAND:
+        header = _row_text(rows[0])
+    if rows and len(rows) > (header is not None) and rows[-1][0].top > page.height * (1 - FOOTER_BAND):
+        footer = _row_text(rows[-1])
+    body = rows[1 if header is not None else 0: -1 if footer is not None else None]
+    summaries = [_summarise_spans(row) if type(row[0]) is _Span else _summarise(row) for row in body]
+    gutter = _gutter([runs for _line, runs in summaries], page.width)
+    lines = _order_span_lines(body, summaries, gutter)
+    return PageLines(page.number, header, footer, tuple(lines), gutter)
+
+
+def _take_tables(pieces: list[Piece], tables: list[RuledTable]) -> tuple[list[Piece], list[list[Char]]]:
+    """The ruled tables' rows (ruled_table_rows), and the pieces without the characters
+    inside the tables. Only pieces within a table's height (a character is inside a box
+    when its middle is) can have characters inside; only they are taken apart into Chars."""
+    bands = [(table.bbox[1], table.bbox[3]) for table in tables if _is_cell_table(table)]
+    kept: list[Piece] = []
+    near: list[Piece] = []
+    for piece in pieces:
+        middle = (piece.top + piece.bottom) / 2
+        (near if any(top <= middle <= bottom for top, bottom in bands) else kept).append(piece)
+    near_chars = PageContent(0, 0.0, 0.0, pieces=near).chars
+    table_rows, boxes = ruled_table_rows(tables, near_chars)
+    outside = [not _inside_any(ch, boxes) for ch in near_chars]
+    at = 0
+    for piece in near:  # what is left of each, in stretches of characters outside the tables
+        for is_outside, stretch in groupby(range(at, at + len(piece.text)), key=outside.__getitem__):
+            if is_outside:
+                stretch = list(stretch)
+                start, stop = stretch[0] - at, stretch[-1] + 1 - at
+                kept.append(Piece(piece.text[start:stop], piece.x0s[start:stop], piece.x1s[start:stop],
+                                  piece.top, piece.bottom, piece.size))
+        at += len(piece.text)
+    return kept, table_rows
+
+
+def _row_text(row: list) -> str:
+    """_text_of a row of spans or of Chars."""
+    return _span_text(row) if type(row[0]) is _Span else _text_of(row)
+
+
+def _spans(pieces: list[Piece]) -> list[_Span] | None:
+    """The pieces cut into spans; None if one cannot be (see _Span)."""
+    spans: list[_Span] = []
+    for text, x0s, x1s, top, bottom, size in pieces:
+        if not text:
+            continue
+        if not (size > 0 and math.isfinite(size + top + bottom + sum(x0s) + sum(x1s))):
+            return None
+        if min(map(sub, x1s, x0s)) <= 0:  # a character without a width
+            return None
+        if _WHITESPACE.search(text) is None:  # the usual piece: no whitespace
+            if not _add_ink_spans(spans, text, x0s, x1s, top, bottom, size):
+                return None
+            continue
+        start = 0
+        for match in _WHITESPACE.finditer(text):
+            at = match.start()
+            if text[at] == "\t":  # a tab is a table-cell gap to _text_of
+                return None
+            if start < at and not _add_ink_spans(spans, text[start:at], x0s[start:at], x1s[start:at],
+                                                 top, bottom, size):
+                return None
+            spans.append(_new_span((x0s[at], x1s[at], x1s[at], top, bottom, size, "", [x0s[at]], [x1s[at]])))
+            start = at + 1
+        if start < len(text) and not _add_ink_spans(spans, text[start:], x0s[start:], x1s[start:],
+                                                     top, bottom, size):
+            return None
+    return spans
+
+
+def _add_ink_spans(spans: list[_Span], text: str, x0s: list[float], x1s: list[float],
+                   top: float, bottom: float, size: float) -> bool:
+    """Adds the span(s) of characters of a piece that are not whitespace, cut at gaps wide
+    enough for a space; False if the characters overlap or go back."""
+    rising = True  # x1 goes up, so the last x1 is the largest
+    if len(text) > 1:
+        gaps = list(map(sub, x0s[1:], x1s))  # each character's x0 less the x1 before
+        # every character has a width, so where no gap is below 0, x0 and x1 go up
+        if min(gaps) < 0:
+            if min(map(sub, x0s[1:], x0s)) <= 0:
+                return False
+            rising = False
+        limit = SPACE_GAP * size
+        if max(gaps) > limit:
+            cuts = [offset + 1 for offset, gap in enumerate(gaps) if gap > limit]
+            for start, stop in zip([0, *cuts], [*cuts, len(text)], strict=True):
+                part_x0s, part_x1s = x0s[start:stop], x1s[start:stop]
+                spans.append(_new_span((part_x0s[0], part_x1s[-1] if rising else max(part_x1s), part_x1s[-1],
+                                        top, bottom, size, text[start:stop], part_x0s, part_x1s)))
+            return True
+    spans.append(_new_span((x0s[0], x1s[-1] if rising else max(x1s), x1s[-1], top, bottom, size, text, x0s, x1s)))
+    return True
+
+
+def _span_text(row: list[_Span]) -> str:
+    line, _runs = _summarise_spans(row)
+    return line.text if line is not None else ""
+
+
+def _summarise_spans(row: list[_Span]) -> tuple[Line | None, list[tuple[float, float]]]:
+    """_summarise for a row of spans: _text_of, _intervals and _make_line in one pass."""
+    if len(row) == 1 and row[0].text:  # the usual row: what the loop below comes to
+        span = row[0]
+        return _new_line((span.text, span.x0, span.x1, round(span.size, 1), span.top, span.bottom)), \
+            [(span.x0, span.x1)]
+    out: list[str] = []
+    runs: list[tuple[float, float]] = []
+    prev_end: float | None = None
+    start = end = 0.0
+    for span in row:
+        if not span.text:  # whitespace
+            if out and out[-1] not in " \t":
+                out.append(" ")
+            continue
+        if prev_end is not None:
+            gap = span.x0 - prev_end
+            if gap > TAB_GAP * span.size:
+                out.append("\t")
+            elif gap > SPACE_GAP * span.size and out and out[-1] not in " \t":
+                out.append(" ")
+        out.append(span.text)
+        prev_end = span.end
+        if runs and span.x0 - end <= INTERVAL_GAP * span.size:
+            if span.x1 > end:
+                end = span.x1
+                runs[-1] = (start, end)
+        else:
+            start, end = span.x0, span.x1
+            runs.append((start, end))
+    text = "".join(out).strip(" ")
+    if not text:
+        return None, runs
+    inked = [span for span in row if span.text]
+    first_size = inked[0].size
+    if all(span.size == first_size for span in inked):
+        size = round(first_size, 1)
+    else:  # _commonest_size, counting each span's characters
+        counts: Counter[float] = Counter()
+        for span in inked:
+            counts[round(span.size, 1)] += len(span.x0s)
+        size = counts.most_common(1)[0][0]
+    return _new_line((text, inked[0].x0, max([span.x1 for span in inked]), size,
+                      min([span.top for span in row]), max([span.bottom for span in row]))), runs
+
+
+def _order_span_lines(rows: list[list], summaries: list[tuple[Line | None, list]],
+                      gutter: float | None) -> list[Line]:
+    """_order_lines for rows of spans or of Chars (a table's cells)."""
+    if gutter is None:
+        return [line for line, _runs in summaries if line is not None]
+    ordered: list[Line | None] = []
+    left: list[Line | None] = []
+    right: list[Line | None] = []
+    for row, (line, _runs) in zip(rows, summaries, strict=True):
+        if type(row[0]) is _Span:
+            lpart, rpart = _split_spans(row, gutter)
+            line_of = _span_line
+        elif any(c.x0 < gutter < c.x1 for c in row):
+            lpart = rpart = None
+        else:
+            lpart, rpart = [c for c in row if c.x1 <= gutter], [c for c in row if c.x0 >= gutter]
+            line_of = _make_line
+        if lpart is None:  # across the gutter
+            ordered.extend(left)
+            ordered.extend(right)
+            left.clear()
+            right.clear()
+            ordered.append(line)
+            continue
+        # a part that is the whole row has the row's line
+        if lpart:
+            left.append(line if len(lpart) == len(row) and not rpart else line_of(lpart))
+        if rpart:
+            right.append(line if len(rpart) == len(row) and not lpart else line_of(rpart))
+    ordered.extend(left)
+    ordered.extend(right)
+    return [line for line in ordered if line is not None]
+
+
+def _split_spans(row: list[_Span], gutter: float) -> tuple[list[_Span] | None, list[_Span] | None]:
+    """The row's parts left and right of the gutter, or None, None if it crosses it.
+
+    A character is left of the gutter when x1 <= gutter, right of it when x0 >= gutter,
+    and across it otherwise. In a span x0 goes up, so the characters with x0 < gutter
+    come first: they cross if one reaches past the gutter, else they are left of it, and
+    the rest right of it (each has a width, so none is on both sides).
+    """
+    cuts = [(span, bisect_left(span.x0s, gutter)) for span in row]
+    if any(cut and max(span.x1s[:cut]) > gutter for span, cut in cuts):
+        return None, None
+    return ([_span_part(span, 0, cut) for span, cut in cuts if cut],
+            [_span_part(span, cut, len(span.x0s)) for span, cut in cuts if cut < len(span.x0s)])
+
+
+def _span_line(row: list[_Span]) -> Line | None:
+    return _summarise_spans(row)[0]
+
+
+def _span_part(span: _Span, start: int, stop: int) -> _Span:
+    """Characters start .. stop - 1 of the span."""
+    if start == 0 and stop == len(span.x0s):
+        return span
+    x0s, x1s = span.x0s[start:stop], span.x1s[start:stop]
+    return _new_span((x0s[0], max(x1s), x1s[-1], span.top, span.bottom, span.size,
+                      span.text[start:stop], x0s, x1s))
 
 
 # --- the whole document ------------------------------------------------------------------------
@@ -516,8 +892,18 @@ def continues(prev: Line, nxt: Line, margins: Margins) -> bool:
     Table rows (a cell gap) and 目录 entries (dot leaders to a page number) run to the
     margin too, but each is a line of its own.
     """
-    if any("\t" in line.text or TOC_LEADER.search(line.text) for line in (prev, nxt)):
+    if _stands_alone(prev) or _stands_alone(nxt):
         return False
+    return _joins(prev, nxt, margins)
+
+
+def _stands_alone(line: Line) -> bool:
+    """A table row or a 目录 entry: never joined to the line before or after."""
+    return "\t" in line.text or TOC_LEADER.search(line.text) is not None
+
+
+def _joins(prev: Line, nxt: Line, margins: Margins) -> bool:
+    """continues(), for two lines neither of which stands alone."""
     if abs(prev.size - nxt.size) >= 0.5:
         return False
     return (margins.full_right(prev) and margins.flush_left(nxt)) or wrapped_heading(prev, nxt, margins)
@@ -545,6 +931,7 @@ def assemble(pages: list[PageLines]) -> tuple[str, tuple[PageSpan, ...]]:
     spans: list[PageSpan] = []
     length = 0
     prev: Line | None = None
+    prev_alone = False  # _stands_alone(prev), found once per line
     for page in pages:
         lines = list(page.lines)
         if page.header and header_signature(page.header) not in headers:
@@ -553,16 +940,17 @@ def assemble(pages: list[PageLines]) -> tuple[str, tuple[PageSpan, ...]]:
             lines.append(_loose_line(page.footer))
         start = length
         for line in lines:
+            alone = _stands_alone(line)
             if prev is None:
                 sep = ""
-            elif continues(prev, line, margins):
+            elif not (prev_alone or alone) and _joins(prev, line, margins):  # continues()
                 # a Latin word wrapped at the line end keeps its space; CJK text has none
                 sep = " " if _latin_end(prev.text) and _latin_end(line.text[:1]) else ""
             else:
                 sep = "\n"
             parts.append(sep + line.text)
             length += len(sep) + len(line.text)
-            prev = line
+            prev, prev_alone = line, alone
         spans.append(PageSpan(page.number, start, length))
     return "".join(parts), tuple(spans)
 

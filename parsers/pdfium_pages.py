@@ -44,21 +44,32 @@ of one font draw at different widths; a crop box inherited from the page tree al
 the media box (taken for the media box); coordinates agree to PDFium's single precision
 (1e-4 pt), not to the last bit.
 
+The characters go out as Pieces (parsers.pdf_page): the characters of one text object
+share a font, size, scale and baseline, so a run of them is one piece, one text with a
+list of x0s and of x1s, and no Char is made for each character unless asked for. Reading
+is shaped for speed, since it runs for every character: PDFium is asked for all of a
+page's text objects and origins in map() (no Python statement per character), and a
+run's boxes are made with a few list operations (_PageChars.read).
+
 Memory stays flat: a page's text page is closed as soon as its characters are read, and
 the page itself when the next page has been read (see _Fonts for why not sooner).
 """
 from __future__ import annotations
 
 import ctypes
+import re
 import struct
+import threading
 from collections.abc import Callable
+from itertools import groupby, repeat
+from operator import add
 from typing import Protocol
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfminer.fontmetrics import FONT_METRICS
 
-from .pdf_page import Char, PageContent
+from .pdf_page import PageContent, Piece
 
 
 class PageSource(Protocol):
@@ -78,9 +89,14 @@ def _unchecked(name: str, restype=ctypes.c_int):
     costs twice as much as the call itself; for the functions called once per character or
     text object, a binding without argtypes is three times faster. Handles must then be
     passed as ctypes pointers (c_void_p for addresses), float parameters as c_float.
+
+    Bound as a PYFUNCTYPE, the call keeps the GIL rather than releasing and taking it
+    again, which costs more than these calls' own work (15% of a per-character call).
+    Nothing here calls back into Python, and PDFium must not run in two threads at once
+    anyway, so holding the GIL over a call of a microsecond loses nothing.
     """
     address = ctypes.cast(getattr(pdfium_c, name), ctypes.c_void_p).value
-    function = ctypes.CFUNCTYPE(restype)(address)
+    function = ctypes.PYFUNCTYPE(restype)(address)
     function.argtypes = None
     return function
 
@@ -90,6 +106,8 @@ _is_generated = _unchecked("FPDFText_IsGenerated")
 _get_unicode = _unchecked("FPDFText_GetUnicode", ctypes.c_uint)
 _get_text_object = _unchecked("FPDFText_GetTextObject", ctypes.c_void_p)
 _get_origin = _unchecked("FPDFText_GetCharOrigin")
+# once per page
+_get_text = _unchecked("FPDFText_GetText")
 # once per character and style, or per text object
 _get_loose_box = _unchecked("FPDFText_GetLooseCharBox")
 _get_glyph_width = _unchecked("FPDFFont_GetGlyphWidth")
@@ -98,16 +116,23 @@ _get_font_size = _unchecked("FPDFText_GetFontSize", ctypes.c_double)
 _has_unicode_map_error = _unchecked("FPDFText_HasUnicodeMapError")
 _get_font = _unchecked("FPDFTextObj_GetFont", ctypes.c_void_p)
 _count_marks = _unchecked("FPDFPageObj_CountMarks")
-# once per page object
+# once per page object, or per point of a path
 _get_object = _unchecked("FPDFPage_GetObject", ctypes.c_void_p)
 _get_form_object = _unchecked("FPDFFormObj_GetObject", ctypes.c_void_p)
 _get_object_type = _unchecked("FPDFPageObj_GetType")
+_count_segments = _unchecked("FPDFPath_CountSegments")
+_get_segment = _unchecked("FPDFPath_GetPathSegment", ctypes.c_void_p)
+_get_point = _unchecked("FPDFPathSegment_GetPoint")
+_get_segment_type = _unchecked("FPDFPathSegment_GetType")
+_is_closing = _unchecked("FPDFPathSegment_GetClose")
 
 # The characters PDFium may make up, and the marks it puts in the page text instead of a
 # character: U+FFFE for a hyphen at a line end (U+0002 as the character's code) or for a
 # character without Unicode.
 _GENERATED = frozenset(" \r\n")
 _ASK_PDFIUM = _GENERATED | {"\x02", "\ufffe"}
+_ASK_PDFIUM_PATTERN = re.compile("[ \r\n\x02\ufffe]")  # _ASK_PDFIUM
+_MARKS_PATTERN = re.compile("[\x02\ufffe]")
 _PATH, _TEXT, _FORM = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_FORM
 _MOVETO, _LINETO = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO
 _NO_INK = 0.01  # PDFium skips a text object narrower than this (kSizeEpsilon)
@@ -227,11 +252,61 @@ class PdfiumPages:
             raise RuntimeError(f"PDFium cannot read the text of page {number}")
         try:
             reader = _PageChars(text_page, height, self._fonts)
-            chars = reader.read()
+            pieces = reader.read()
         finally:
             pdfium_c.FPDFText_ClosePage(text_page)
         objects.check_all_text_read(reader.text_objects)
-        return PageContent(number, x1 - x0, height, chars, objects.lines, objects.rects, objects.curves)
+        return PageContent(number, x1 - x0, height, None, objects.lines, objects.rects, objects.curves,
+                           pieces=pieces)
+
+
+class _Scratch(threading.local):
+    """Buffers that PDFium writes a page's text and its characters' origins into: made
+    once per thread and grown as pages need, since making ctypes arrays and pointers costs
+    more than reading a page's characters. The origins buffer has x and y for each
+    character and a pointer to each slot, so that the calls can run in map(), without a
+    Python statement per character."""
+
+    KEEP = 1 << 14  # characters: room for a bigger page is let go once it has been read
+
+    def __init__(self):
+        self.size = 0
+        self.text = (ctypes.c_ushort * 0)()
+        self.origins = (ctypes.c_double * 0)()
+        self.x_at: list = []
+        self.y_at: list = []
+
+    def make_room(self, count: int) -> None:
+        if count > self.size:
+            self.size = size = max(count, 2 * self.size, 1024)
+            # two code units per character (a character outside the BMP takes two), and a 0
+            self.text = (ctypes.c_ushort * (2 * size + 1))()
+            self.origins = (ctypes.c_double * (2 * size))()
+            self.x_at = [ctypes.byref(self.origins, 16 * i) for i in range(size)]
+            self.y_at = [ctypes.byref(self.origins, 16 * i + 8) for i in range(size)]
+
+    def page_text(self, text_page, count: int) -> str:
+        """The page's characters, one per character index (count > 0)."""
+        self.make_room(count)
+        written = _get_text(text_page, 0, count, self.text)
+        text = ctypes.string_at(self.text, max(written - 1, 0) * 2).decode("utf-16-le", errors="replace")
+        if len(text) == count:
+            return text
+        # control characters (a line-end hyphen, unmapped codes) are left out of the page text
+        return "".join(chr(_get_unicode(text_page, i)) for i in range(count))
+
+    def origins_of(self, text_page, count: int) -> tuple[list[float], list[float]]:
+        """The x and the y of the origins of characters 0 .. count - 1."""
+        self.make_room(count)
+        for _ in map(_get_origin, repeat(text_page), range(count), self.x_at, self.y_at):
+            pass  # map() stops at its shortest argument, range(count)
+        values = self.origins[: 2 * count]
+        if self.size > self.KEEP:  # memory stays flat
+            self.__init__()
+        return values[0::2], values[1::2]
+
+
+_scratch = _Scratch()
 
 
 class _PageChars:
@@ -243,8 +318,6 @@ class _PageChars:
         self.fonts = fonts
         self.text_objects: dict[int, _Style] = {}  # text object -> style of its characters
         # ctypes out-parameters, made once: making them costs more than the calls
-        self._x, self._y = ctypes.c_double(), ctypes.c_double()
-        self._at_x, self._at_y = ctypes.byref(self._x), ctypes.byref(self._y)
         self._loose = pdfium_c.FS_RECTF()
         self._in_loose = ctypes.byref(self._loose)
         self._glyph_width = ctypes.c_float()
@@ -252,18 +325,77 @@ class _PageChars:
         self._matrix = pdfium_c.FS_MATRIX()
         self._in_matrix = ctypes.byref(self._matrix)
 
-    def read(self) -> list[Char]:
-        # This loop runs once per character of the document: names are bound locally, and
-        # a style's values are fetched again only when the text object changes.
-        text_page, height = self.text_page, self.height
+    def read(self) -> list[Piece]:
+        """The page's characters, in PDFium's order, as pieces.
+
+        This runs for every character of the document, so it works on whole pages and runs
+        rather than on characters: PDFium is asked for every character's text object and
+        origin in map() over the page, and the characters are then taken a run at a time,
+        a run being consecutive characters of one text object. They share a style (font,
+        size, scale) and a baseline, so a run is one Piece, made with a few list operations
+        (_add_run). Only runs with whitespace PDFium may have made up, or a mark, need a
+        closer look.
+        """
+        text_page = self.text_page
         count = pdfium_c.FPDFText_CountChars(text_page)
-        text = _page_text(text_page, count)
-        styles, style_of, advance = self.text_objects, self._style, self._advance
-        at_x, at_y, x, y = self._at_x, self._at_y, self._x, self._y
-        chars: list[Char] = []
-        append = chars.append
-        current: int | None = -1  # the text object of the characters before: none yet
-        for index in range(count):
+        if count <= 0:
+            return []
+        text = _scratch.page_text(text_page, count)
+        objects = list(map(_get_text_object, repeat(text_page, count), range(count)))
+        xs, ys = _scratch.origins_of(text_page, count)  # last: it may let the buffers go
+        pieces: list[Piece] = []
+        start = 0
+        for text_object, run in groupby(objects):
+            end = start + len(list(run))
+            if _ASK_PDFIUM_PATTERN.search(text, start, end) is None:
+                self._add_run(text_object, text[start:end], xs[start:end], ys[start:end], start, pieces)
+            elif text_object is None and _GENERATED.issuperset(text[start:end]) \
+                    and all(map(_is_generated, repeat(text_page), range(start, end))):
+                pass  # a line break (or a space) PDFium put between two text objects
+            elif text_object is not None and _MARKS_PATTERN.search(text, start, end) is None:
+                # whitespace in a text object: a space PDFium made up for a wide gap is left out
+                kept = [index for index in range(start, end)
+                        if text[index] not in _GENERATED or not _is_generated(text_page, index)]
+                if len(kept) == end - start:
+                    self._add_run(text_object, text[start:end], xs[start:end], ys[start:end], start, pieces)
+                elif kept:
+                    self._add_run(text_object, "".join([text[i] for i in kept]), [xs[i] for i in kept],
+                                  [ys[i] for i in kept], kept[0], pieces)
+            else:  # marks, or characters without a text object (NeedsReference)
+                self._add_slowly(text, objects, xs, ys, start, end, pieces)
+            start = end
+        return pieces
+
+    def _add_run(self, text_object: int | None, letters: str, x0s: list[float], baselines: list[float],
+                 first: int, pieces: list[Piece]) -> None:
+        """Adds (part of) a run of one text object's characters; the first is at `first`."""
+        style = self.text_objects.get(text_object)
+        if style is None:
+            style = self.text_objects[text_object] = self._style(first, text_object)
+        widths = style.widths
+        advances = list(map(widths.get, letters))
+        if None in advances:  # characters first met in this style: measured where first met
+            for offset in [offset for offset, width in enumerate(advances) if width is None]:
+                ch = letters[offset]
+                width = widths.get(ch)
+                if width is None:
+                    width = widths[ch] = self._advance(first + offset, ch, style, x0s[offset])
+                advances[offset] = width
+        x1s = list(map(add, x0s, advances))
+        if baselines.count(baselines[0]) == len(baselines):  # a text object has one baseline
+            bottom = self.height - (baselines[0] + style.descent)
+            pieces.append(Piece(letters, x0s, x1s, bottom - style.height, bottom, style.size))
+            return
+        for ch, x0, x1, y in zip(letters, x0s, x1s, baselines, strict=True):
+            bottom = self.height - (y + style.descent)
+            pieces.append(Piece(ch, [x0], [x1], bottom - style.height, bottom, style.size))
+
+    def _add_slowly(self, text: str, objects: list, xs: list[float], ys: list[float],
+                    start: int, end: int, pieces: list[Piece]) -> None:
+        """Adds characters start .. end - 1 one at a time: made-up whitespace is left out,
+        and a mark in the page text replaced by the character it stands for."""
+        text_page, height, styles = self.text_page, self.height, self.text_objects
+        for index in range(start, end):
             ch = text[index]
             if ch in _ASK_PDFIUM:
                 if ch in _GENERATED:
@@ -271,21 +403,16 @@ class _PageChars:
                         continue
                 else:
                     ch = _marked_char(text_page, index)
-            text_object = _get_text_object(text_page, index)
-            if text_object != current:
-                current = text_object
-                style = styles.get(text_object)
-                if style is None:
-                    style = styles[text_object] = style_of(index, text_object)
-                widths, box_height, size, descent = style.widths, style.height, style.size, style.descent
-            _get_origin(text_page, index, at_x, at_y)
-            x0 = x.value
-            width = widths.get(ch)
+            text_object = objects[index]
+            style = styles.get(text_object)
+            if style is None:
+                style = styles[text_object] = self._style(index, text_object)
+            x0 = xs[index]
+            width = style.widths.get(ch)
             if width is None:
-                width = widths[ch] = advance(index, ch, style, x0)
-            bottom = height - (y.value + descent)
-            append(Char(ch, x0, x0 + width, bottom - box_height, bottom, size))
-        return chars
+                width = style.widths[ch] = self._advance(index, ch, style, x0)
+            bottom = height - (ys[index] + style.descent)
+            pieces.append(Piece(ch, [x0], [x0 + width], bottom - style.height, bottom, style.size))
 
     def _style(self, index: int, text_object: int | None) -> _Style:
         """The style of a new text object's characters; NeedsReference if pdfminer would
@@ -332,21 +459,6 @@ def _marked_char(text_page, index: int) -> str:
     if code in (0, 0xFFFE):
         raise NeedsReference("a character without Unicode")  # pdfminer writes "(cid:N)"
     return chr(code)
-
-
-def _page_text(text_page, count: int) -> str:
-    """The page's characters, one per character index."""
-    if count <= 0:
-        return ""
-    # two code units per character: a character outside the BMP takes a surrogate pair
-    buffer = ctypes.create_string_buffer((2 * count + 1) * 2)
-    written = pdfium_c.FPDFText_GetText(text_page, 0, count,
-                                        ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
-    text = buffer.raw[: max(written - 1, 0) * 2].decode("utf-16-le", errors="replace")
-    if len(text) == count:
-        return text
-    # control characters (a line-end hyphen, unmapped codes) are left out of the page text
-    return "".join(chr(_get_unicode(text_page, i)) for i in range(count))
 
 
 def _media_box(page) -> tuple[float, float, float, float]:
@@ -464,12 +576,13 @@ class _PageObjects:
         a, b, c, d, e, f = matrix
         ops: list[tuple[str, tuple[float, float]]] = []
         x, y = ctypes.c_float(), ctypes.c_float()
+        at_x, at_y = ctypes.byref(x), ctypes.byref(y)
         beziers = 0
-        for i in range(pdfium_c.FPDFPath_CountSegments(path)):
-            segment = pdfium_c.FPDFPath_GetPathSegment(path, i)
-            pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
+        for i in range(_count_segments(path)):
+            segment = ctypes.c_void_p(_get_segment(path, i))
+            _get_point(segment, at_x, at_y)
             point = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
-            kind = pdfium_c.FPDFPathSegment_GetType(segment)
+            kind = _get_segment_type(segment)
             if kind == _MOVETO:
                 if ops:
                     self._subpath(ops)
@@ -482,7 +595,7 @@ class _PageObjects:
                 if beziers % 3:
                     continue
                 ops.append(("c", point))
-            if pdfium_c.FPDFPathSegment_GetClose(segment) and ops:
+            if _is_closing(segment) and ops:
                 ops.append(("h", ops[0][1]))
         if ops:
             self._subpath(ops)

@@ -170,7 +170,8 @@ def run(input_root: Path, out_dir: Path, *, workers: int | None = None, pdf_engi
             else:
                 from pipeline.extract import prepare
                 prepare()  # once here, inherited by every forked worker
-                results = run_local(plan.to_read, workers or default_workers(), pdf_engine=pdf_engine,
+                workers = min(workers or default_workers(), len(plan.to_read)) or 1
+                results = run_local(plan.to_read, workers, pdf_engine=pdf_engine,
                                     time_limit_s=time_limit_s)
             _write(out_dir, plan, settings, results, summary, progress, on_error)
         elif plan.refreshed:

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parsers import ReadError, pdf
+from parsers import ReadError, pdf, pdfium_pages
 from tests.conftest import CORPORA, good_inputs, raw
 
 ROOT = Path(__file__).parent.parent
@@ -257,3 +257,82 @@ def column_rows(draw) -> list[list[pdf.Char]]:
 @given(column_rows(), st.sampled_from([595.28, 600.0, 841.89, 419.5]))
 def test_find_gutter_finds_what_the_scan_over_every_point_found(rows, width):
     assert pdf.find_gutter(rows, width) == gutter_by_scanning_every_point(rows, width)
+
+
+# --- pages read as pieces are laid out as their characters ------------------------------------
+
+def as_chars(page: pdf.PageContent) -> pdf.PageContent:
+    """The page with its characters as Chars: read_page goes character by character."""
+    return pdf.PageContent(page.number, page.width, page.height, list(page.chars),
+                           page.lines, page.rects, page.curves)
+
+
+@pytest.mark.parametrize("path", [p for p, _info in good_inputs() if p.suffix == ".pdf"], ids=_id)
+def test_the_corpus_pages_are_laid_out_from_pieces_as_from_characters(path):
+    for page in read_all(path.read_bytes(), "pdfium"):
+        assert page.pieces is not None
+        from_pieces = pdf.read_pieces(page, pdf.ruled_tables(page))
+        assert from_pieces is not None, page.number  # the fast way takes every corpus page
+        assert from_pieces == pdf.read_page(as_chars(page)), page.number
+
+
+GRID = [{"object_type": "rect", "x0": x0, "x1": x0 + 90.0, "top": top, "bottom": top + 30.0,
+         "y0": 842.0 - top - 30.0, "y1": 842.0 - top, "doctop": top, "width": 90.0, "height": 30.0}
+        for x0 in (330.0, 420.0) for top in (300.0, 330.0)]  # a ruled table of two by two cells
+
+
+@st.composite
+def pieces_pages(draw) -> pdf.PageContent:
+    """A page of pieces as the PDFium engine makes them: lines in one or two columns,
+    headers and footers, spaces, wide gaps, superscripts, sizes, pieces in any order,
+    sometimes a ruled table; and on odd pages what the fast way leaves to the character
+    way: tabs, characters without width, overlapping pieces, a size of 0."""
+    odd = draw(st.booleans())
+    sizes = [10.5, 10.5, 10.5, 12.0, 16.0] + [0.0] * odd
+    letters = ["字", "字", "字", "a", "1", " ", "\u3000", "·"] + ["\t"] * odd
+    widths = [10.5, 10.5, 5.25, 12.0] + [0.0] * odd
+    gaps = [0.0, 0.0, 0.0, 0.5, 5.0, 25.0, -2.0] + [-20.0] * odd
+    shifts = [0.0, 0.0, 3.0, 8.0, 30.0] + [-4.0] * odd  # between pieces
+    columns = draw(st.sampled_from([[50.0], [60.0], [110.0], [50.0, 330.0]]))
+    pieces = []
+    tops = [40.0, 800.0, 305.0, 335.0] + [100.0 + 20.0 * i for i in range(30)]
+    for line_top in draw(st.lists(st.sampled_from(tops), max_size=16, unique=not odd)):
+        for x in columns:
+            for _ in range(draw(st.integers(1, 3))):
+                size = draw(st.sampled_from(sizes))
+                top = line_top + draw(st.sampled_from([0.0, 0.0, 0.0, 0.1, -3.0, 5.0]))
+                x += draw(st.sampled_from(shifts))
+                text, x0s, x1s = "", [], []
+                for _ in range(draw(st.integers(1, 8 if odd or len(columns) == 1 else 4))):
+                    text += draw(st.sampled_from(letters))
+                    width = draw(st.sampled_from(widths))
+                    x0s.append(x)
+                    x1s.append(x + width)
+                    x += width + draw(st.sampled_from(gaps))
+                pieces.append(pdf.Piece(text, x0s, x1s, top, top + size, size))
+    pieces = draw(st.permutations(pieces))
+    rects = GRID if draw(st.booleans()) else []
+    return pdf.PageContent(1, 595.0, 842.0, None, [], list(rects), [], pieces=list(pieces))
+
+
+def layout(page: pdf.PageContent) -> object:
+    """read_page(page), or the error it raises (a part of a row with only tabs has no x0)."""
+    try:
+        return pdf.read_page(page)
+    except ValueError as error:
+        return repr(error)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces_pages())
+def test_a_page_is_laid_out_from_pieces_as_from_its_characters(page):
+    assert layout(page) == layout(as_chars(page))
+
+
+def test_the_pdfium_scratch_buffers_are_let_go_after_a_big_page(monkeypatch):
+    path = raw("jiaxing-2024-11-2col-radicals.pdf")
+    expected = outcome(path, "pdfium")
+    monkeypatch.setattr(pdfium_pages._Scratch, "KEEP", 16)  # every page is a big page
+    issue = pdf.parse(path, engine="pdfium")
+    assert ("ok", issue.text, issue.pages, len(issue.warnings)) == expected
+    assert pdfium_pages._scratch.size == 0
