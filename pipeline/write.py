@@ -28,7 +28,8 @@ from pipeline.manifest import MANIFEST_FILE
 from pipeline.records import Document, ErrorRow, FileResult, Issue, Provenance
 from pipeline.schema import SCHEMA_VERSION, SCHEMAS
 
-_BATCH_ROWS = 8192  # rows of one table kept in memory before they go to the staging file
+_BATCH_ROWS = 8192  # rows of one table kept in memory before they go to the staging file ...
+_BATCH_BYTES = 16 << 20  # ... or this many bytes of them (a document row holds its whole text)
 _ROW_GROUP_ROWS = 65536  # a row group of the final tables: this many rows ...
 _ROW_GROUP_BYTES = 64 << 20  # ... or this many bytes (documents carry their whole text)
 
@@ -265,7 +266,8 @@ class OutputWriter:
         self.staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
         self._buffers: dict[str, list[pa.Table]] = {table: [] for table in SCHEMAS}
         self._buffered = dict.fromkeys(SCHEMAS, 0)
-        self._staged: dict[str, _RowGroups] = {}
+        self._buffered_bytes = dict.fromkeys(SCHEMAS, 0)
+        self._staged: dict[str, pq.ParquetWriter] = {}
 
     def add(self, rows: dict[str, list[dict]]) -> dict[str, int]:
         """One input's rows, per table; all are checked against the schemas before any is
@@ -274,18 +276,18 @@ class OutputWriter:
         for table, data in tables.items():
             self._buffers[table].append(data)
             self._buffered[table] += data.num_rows
-            if self._buffered[table] >= _BATCH_ROWS:
+            self._buffered_bytes[table] += data.nbytes
+            if self._buffered[table] >= _BATCH_ROWS or self._buffered_bytes[table] >= _BATCH_BYTES:
                 self._flush(table)
         return {table: data.num_rows for table, data in tables.items()}
 
     def _flush(self, table: str) -> None:
         if not self._buffers[table]:
             return
-        if table not in self._staged:
-            self._staged[table] = _RowGroups(self.staging / f"{table}.parquet", SCHEMAS[table])
-        for batch in pa.concat_tables(self._buffers[table]).to_batches():
-            self._staged[table].write(batch)
-        self._buffers[table], self._buffered[table] = [], 0
+        if table not in self._staged:  # one row group per flush; commit makes them large
+            self._staged[table] = pq.ParquetWriter(self.staging / f"{table}.parquet", SCHEMAS[table])
+        self._staged[table].write_table(pa.concat_tables(self._buffers[table]))
+        self._buffers[table], self._buffered[table], self._buffered_bytes[table] = [], 0, 0
 
     def commit(self, manifest: pa.Table | None = None) -> None:
         """Swap in every table (and then the manifest)."""
@@ -327,7 +329,7 @@ class OutputWriter:
     def discard(self) -> None:
         """Drop what was staged (a failed or abandoned run)."""
         for writer in self._staged.values():
-            writer.writer.close()
+            writer.close()
         self._staged.clear()
         shutil.rmtree(self.staging, ignore_errors=True)
 

@@ -9,9 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import pipeline.write
 from pipeline.records import Document
 from pipeline.schema import SCHEMA_VERSION, SCHEMAS
-from pipeline.write import SchemaViolation, document_row, to_arrow, write_tables
+from pipeline.write import OutputWriter, SchemaViolation, document_row, to_arrow, write_tables
 
 
 def a_document(**fields) -> Document:
@@ -72,3 +73,20 @@ def test_an_earlier_versions_tables_are_carried_over_with_the_new_columns_empty(
     assert dates.schema.metadata[b"schema_version"].decode() == SCHEMA_VERSION
     assert "section_path" in dates.column_names and "evidence_origin" in dates.column_names
     assert pq.read_table(tmp_path / "documents.parquet").num_rows == 1  # another input's rows kept
+
+
+def test_rows_stream_to_staging_before_the_commit_and_the_tables_change_only_at_it(tmp_path, monkeypatch):
+    """Memory holds at most one flush of rows per table: past it they go to a staging file.
+    The table itself changes only when the run commits."""
+    monkeypatch.setattr(pipeline.write, "_BATCH_ROWS", 2)
+    write_tables(tmp_path, {"documents": [document_row(a_document())]}, {"a.txt"})
+    before = (tmp_path / "documents.parquet").read_bytes()
+    writer = OutputWriter(tmp_path, {"b.txt"})
+    for position in range(5):
+        writer.add({"documents": [{**document_row(a_document()), "doc_id": f"b{position}", "source_file": "b.txt"}]})
+    staged = writer.staging / "documents.parquet"  # open (no footer yet), two row groups written
+    assert staged.exists() and staged.stat().st_size > 2 * len(a_document().text.encode())
+    assert (tmp_path / "documents.parquet").read_bytes() == before
+    writer.commit()
+    assert pq.read_table(tmp_path / "documents.parquet")["doc_id"].to_pylist() == ["d1", "b0", "b1", "b2", "b3", "b4"]
+    assert not writer.staging.exists()
