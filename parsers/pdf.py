@@ -368,18 +368,22 @@ def _text_of(chars: list[Char]) -> str:
             prev_x1 = ch.x1
             continue
         if not text.strip():
-            if out and out[-1] not in " \t":
-                out.append(" ")
+            _mark_gap(out, None, ch.size)
             continue
         if prev_x1 is not None:
-            gap = ch.x0 - prev_x1
-            if gap > TAB_GAP * ch.size:
-                out.append("\t")
-            elif gap > SPACE_GAP * ch.size and out and out[-1] not in " \t":
-                out.append(" ")
+            _mark_gap(out, ch.x0 - prev_x1, ch.size)
         out.append(text)
         prev_x1 = ch.x1
     return "".join(out).strip(" ")
+
+
+def _mark_gap(out: list[str], gap: float | None, size: float) -> None:
+    """What a gap between two pieces of text becomes: a tab at a table-cell gap, one space
+    at a visible gap or at whitespace (gap None), nothing otherwise."""
+    if gap is not None and gap > TAB_GAP * size:
+        out.append("\t")
+    elif (gap is None or gap > SPACE_GAP * size) and out and out[-1] not in " \t":
+        out.append(" ")
 
 
 def _intervals(row: list[Char]) -> list[tuple[float, float]]:
@@ -708,15 +712,10 @@ def _summarise_spans(row: list[_Span]) -> tuple[Line | None, list[tuple[float, f
     start = end = 0.0
     for span in row:
         if not span.text:  # whitespace
-            if out and out[-1] not in " \t":
-                out.append(" ")
+            _mark_gap(out, None, span.size)
             continue
         if prev_end is not None:
-            gap = span.x0 - prev_end
-            if gap > TAB_GAP * span.size:
-                out.append("\t")
-            elif gap > SPACE_GAP * span.size and out and out[-1] not in " \t":
-                out.append(" ")
+            _mark_gap(out, span.x0 - prev_end, span.size)
         out.append(span.text)
         prev_end = span.end
         if runs and span.x0 - end <= INTERVAL_GAP * span.size:
