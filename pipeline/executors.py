@@ -41,7 +41,8 @@ def run_local(items: Sequence[InputFile], workers: int, *, pdf_engine: str,
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
     hard_limit = time_limit_s + KILL_GRACE_S if time_limit_s else None
     queue = iter(items)
-    with ProcessPool(max_workers=workers, context=context) as pool:
+    pool = ProcessPool(max_workers=workers, context=context)
+    try:
         pending = {}
 
         def submit() -> None:
@@ -70,6 +71,11 @@ def run_local(items: Sequence[InputFile], workers: int, *, pdf_engine: str,
                     result = failed(item, type(exc).__name__, f"{type(exc).__name__}: {exc}")
                 yield item, result
                 submit()
+    finally:
+        # at the end nothing is running; when the run stops early (an error, Ctrl-C),
+        # the files in flight are abandoned rather than waited for
+        pool.stop()
+        pool.join()
 
 
 def run_dask(items: Sequence[InputFile], scheduler: str, *, pdf_engine: str,
