@@ -389,18 +389,19 @@ def _mark_gap(out: list[str], gap: float | None, size: float) -> None:
 def _intervals(row: list[Char]) -> list[tuple[float, float]]:
     """The x-extents of the runs of text in a row."""
     runs: list[tuple[float, float]] = []
-    start = end = 0.0
     for ch in row:
-        if not ch.text.strip():
-            continue
-        if runs and ch.x0 - end <= INTERVAL_GAP * ch.size:
-            if ch.x1 > end:
-                end = ch.x1
-                runs[-1] = (start, end)
-        else:
-            start, end = ch.x0, ch.x1
-            runs.append((start, end))
+        if ch.text.strip():
+            _add_to_runs(runs, ch.x0, ch.x1, ch.size)
     return runs
+
+
+def _add_to_runs(runs: list[tuple[float, float]], x0: float, x1: float, size: float) -> None:
+    """Extend the last run of text to x1 when x0 is close enough to it, else start a run."""
+    if runs and x0 - runs[-1][1] <= INTERVAL_GAP * size:
+        if x1 > runs[-1][1]:
+            runs[-1] = (runs[-1][0], x1)
+    else:
+        runs.append((x0, x1))
 
 
 def _summarise(row: list[Char]) -> tuple[Line | None, list[tuple[float, float]]]:
@@ -709,7 +710,6 @@ def _summarise_spans(row: list[_Span]) -> tuple[Line | None, list[tuple[float, f
     out: list[str] = []
     runs: list[tuple[float, float]] = []
     prev_end: float | None = None
-    start = end = 0.0
     for span in row:
         if not span.text:  # whitespace
             _mark_gap(out, None, span.size)
@@ -718,13 +718,7 @@ def _summarise_spans(row: list[_Span]) -> tuple[Line | None, list[tuple[float, f
             _mark_gap(out, span.x0 - prev_end, span.size)
         out.append(span.text)
         prev_end = span.end
-        if runs and span.x0 - end <= INTERVAL_GAP * span.size:
-            if span.x1 > end:
-                end = span.x1
-                runs[-1] = (start, end)
-        else:
-            start, end = span.x0, span.x1
-            runs.append((start, end))
+        _add_to_runs(runs, span.x0, span.x1, span.size)
     text = "".join(out).strip(" ")
     if not text:
         return None, runs
