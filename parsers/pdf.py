@@ -473,36 +473,6 @@ def order_lines(rows: list[list[Char]], gutter: float | None) -> list[Line]:
     return _order_lines(rows, [_summarise(row) for row in rows], gutter)
 
 
-def _order_lines(rows: list[list[Char]], summaries: list[tuple[Line | None, list]],
-                 gutter: float | None) -> list[Line]:
-    """order_lines, given each row's _summarise(): a row that stays whole keeps its line."""
-    if gutter is None:
-        return [line for line, _runs in summaries if line is not None]
-    ordered: list[Line | None] = []
-    left: list[Line | None] = []
-    right: list[Line | None] = []
-
-    def flush():
-        ordered.extend(left)
-        ordered.extend(right)
-        left.clear()
-        right.clear()
-
-    for row, (line, _runs) in zip(rows, summaries, strict=True):
-        if any(c.x0 < gutter < c.x1 for c in row):
-            flush()
-            ordered.append(line)
-            continue
-        lpart = [c for c in row if c.x1 <= gutter]
-        rpart = [c for c in row if c.x0 >= gutter]
-        if lpart:
-            left.append(line if len(lpart) == len(row) else _make_line(lpart))
-        if rpart:
-            right.append(line if len(rpart) == len(row) else _make_line(rpart))
-    flush()
-    return [line for line in ordered if line is not None]
-
-
 def _make_line(row: list[Char]) -> Line | None:
     """The row's (or row part's) line; None if it has no text."""
     text = _text_of(row)
@@ -608,7 +578,7 @@ def read_pieces(page: PageContent, tables: list[RuledTable]) -> PageLines | None
     body = rows[1 if header is not None else 0: -1 if footer is not None else None]
     summaries = [_summarise_spans(row) if type(row[0]) is _Span else _summarise(row) for row in body]
     gutter = _gutter([runs for _line, runs in summaries], page.width)
-    lines = _order_span_lines(body, summaries, gutter)
+    lines = _order_lines(body, summaries, gutter)
     return PageLines(page.number, header, footer, tuple(lines), gutter)
 
 
@@ -735,9 +705,11 @@ def _summarise_spans(row: list[_Span]) -> tuple[Line | None, list[tuple[float, f
                       min([span.top for span in row]), max([span.bottom for span in row]))), runs
 
 
-def _order_span_lines(rows: list[list], summaries: list[tuple[Line | None, list]],
-                      gutter: float | None) -> list[Line]:
-    """_order_lines for rows of spans or of Chars (a table's cells)."""
+def _order_lines(rows: list[list], summaries: list[tuple[Line | None, list]],
+                 gutter: float | None) -> list[Line]:
+    """order_lines, given each row's summary (its line and runs): rows of Chars, or of
+    spans (read_pieces; a table's cells are Chars there too). A row that stays whole
+    keeps its line."""
     if gutter is None:
         return [line for line, _runs in summaries if line is not None]
     ordered: list[Line | None] = []
