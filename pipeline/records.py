@@ -166,6 +166,18 @@ class Document:
 
 
 @dataclass(frozen=True, slots=True)
+class TocListing:
+    """One line of an issue's 目录 as printed, and the document it was found as."""
+
+    title: str
+    doc_number: str | None  # GB/T 9704 form
+    page: int | None
+    category: str | None  # the 【heading】 it is listed under
+    is_document: bool  # a 公文, 政策解读 or 人事任免 (counted in toc_entries); False for listings
+    position: int | None  # Document.position of the document found for it; None when not found
+
+
+@dataclass(frozen=True, slots=True)
 class Issue:
     """One input file, segmented: the gazette issue (or page) and its documents."""
 
@@ -182,6 +194,7 @@ class Issue:
     published_date: dt.date | None = None
     toc_entries: int | None = None
     toc_missing: tuple[str, ...] = ()
+    toc: tuple[TocListing, ...] = ()
 
 
 EVIDENCE_ORIGINS = ("text", "page metadata")

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "2"  # 2: fact tables filled; dates/appointments gain section_path; evidence_origin
+# 2: fact tables filled; dates/appointments gain section_path; evidence_origin
+# 3: gazette_issues.toc, the 目录 as printed with the document found for each entry
+SCHEMA_VERSION = "3"
 
 _STR, _I32, _I64, _F64, _BOOL, _DATE = pa.string(), pa.int32(), pa.int64(), pa.float64(), pa.bool_(), pa.date32()
 
@@ -170,6 +172,12 @@ GAZETTE_ISSUES = table_schema(
     col("toc_entries", _I32, "documents the 目录 lists: entries with a 文号, 政策解读, 人事任免 (not the closing 发文目录 lists); null without a 目录"),
     col("documents_found", _I32, "rows this input has in documents (closing 发文目录 lists included)", nullable=False),
     col("toc_missing", pa.list_(_STR), "目录 entries not found in the body (empty for a well-read issue)"),
+    col("toc", pa.list_(pa.struct([
+        pa.field("title", _STR), pa.field("doc_number", _STR), pa.field("page", _I32),
+        pa.field("category", _STR), pa.field("is_document", _BOOL), pa.field("position", _I32)])),
+        "the 目录 as printed, one item per entry in order: title, 文号, page, 【category】, is_document "
+        "(false for listings such as 发文目录), position (documents.position of the document found for "
+        "it; null when not found); empty without a 目录"),
 )
 
 ERRORS = table_schema(

@@ -65,6 +65,7 @@ def issue_rows(issue: Issue) -> dict[str, list[dict]]:
         "gazette_issue": issue.gazette_issue, "gazette_issue_total": issue.gazette_issue_total,
         "published_date": issue.published_date, "toc_entries": issue.toc_entries,
         "documents_found": len(issue.documents), "toc_missing": list(issue.toc_missing),
+        "toc": [dataclasses.asdict(listing) for listing in issue.toc],
     })
     return rows
 

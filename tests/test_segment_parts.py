@@ -286,6 +286,20 @@ def test_a_whole_issue_of_another_gazette():
     assert not issue.text[third.char_end:].strip().startswith("国务院关于")  # the colophon is nobody's
 
 
+def test_the_toc_as_printed_names_the_document_found_for_each_entry():
+    listed = segment(RawIssue("gwy.txt", "0" * 64, "txt", MINI_ISSUE), today=dt.date(2026, 1, 1)).toc
+    assert [(e.category, e.title, e.doc_number, e.page, e.is_document, e.position) for e in listed] == [
+        ("国务院文件", "国务院关于某某工作的决定", "国发〔2024〕3号", 3, True, 0),
+        ("国务院文件", "国务院办公厅关于印发某某实施方案的通知", "国办发〔2024〕8号", 5, True, 1),
+        ("国务院批复", "国务院关于同意某某的批复", "国函〔2024〕12号", 9, True, 2),
+    ]
+    # the reply's pages lost from the body: listed, not found, and named in toc_missing
+    cut = MINI_ISSUE.replace("国函〔2024〕12号\n", "").replace("\n国务院关于同意某某的批复\n", "\n")
+    issue = segment(RawIssue("gwy.txt", "0" * 64, "txt", cut), today=dt.date(2026, 1, 1))
+    assert [(e.title, e.position) for e in issue.toc][-1] == ("国务院关于同意某某的批复", None)
+    assert issue.toc_missing == ("国务院关于同意某某的批复",)
+
+
 @pytest.mark.parametrize("title", ["《某某实施方案》政策解读", "关于《某某实施方案》的政策解读", "《某某实施方案》解读"])
 def test_an_interpretation_names_the_document_it_explains(title):
     numbers = {"某某实施方案": "嘉政办发〔2024〕25号"}

@@ -18,7 +18,7 @@ import hashlib
 
 from pipeline.dates import parse_date
 from pipeline.docnumber import DocNumber, parse_doc_number
-from pipeline.records import Document, Issue, RawIssue
+from pipeline.records import Document, Issue, RawIssue, TocListing
 
 from . import doctype, fields
 from .cover import IssueMeta, read_cover
@@ -62,7 +62,7 @@ def segment(raw: RawIssue, *, today: dt.date | None = None) -> Issue:
     documents = tuple(
         _document(raw, meta, span, position, single=single, numbers_by_title=numbers_by_title, today=today)
         for position, span in enumerate(spans))
-    found = {span.entry for span in spans if span.entry}
+    found = {span.entry: position for position, span in enumerate(spans) if span.entry}
     return Issue(
         source_file=raw.source_file, source_sha256=raw.source_sha256, source_format=raw.source_format,
         text=text, pages=raw.pages, documents=documents,
@@ -71,6 +71,10 @@ def segment(raw: RawIssue, *, today: dt.date | None = None) -> Issue:
         published_date=meta.published_date,
         toc_entries=len(toc.documents) if toc else None,
         toc_missing=tuple(entry.title for entry in (toc.documents if toc else ()) if entry not in found),
+        toc=tuple(TocListing(title=entry.title, page=entry.page, category=entry.category,
+                             doc_number=entry.doc_number.normalized if entry.doc_number else None,
+                             is_document=entry.is_document, position=found.get(entry))
+                  for entry in (toc.entries if toc else ())),
     )
 
 
