@@ -40,12 +40,19 @@ def raw(name: str) -> Path:
 
 
 @pytest.fixture(scope="session")
-def corpus_run(tmp_path_factory) -> dict[str, pd.DataFrame]:
-    """`gazette extract` over the whole corpus once; every table loaded with pandas."""
+def corpus_out(tmp_path_factory) -> Path:
+    """The output folder of one `gazette extract` over the whole corpus (read-only: copy it
+    before running anything that writes)."""
     out = tmp_path_factory.mktemp("out")
     result = CliRunner().invoke(gazette, ["extract", str(RAW), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    return {name: pd.read_parquet(out / f"{name}.parquet") for name in SCHEMAS}
+    return out
+
+
+@pytest.fixture(scope="session")
+def corpus_run(corpus_out) -> dict[str, pd.DataFrame]:
+    """`gazette extract` over the whole corpus once; every table loaded with pandas."""
+    return {name: pd.read_parquet(corpus_out / f"{name}.parquet") for name in SCHEMAS}
 
 
 def pytest_addoption(parser):
