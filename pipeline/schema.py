@@ -209,7 +209,8 @@ MANIFEST = pa.schema([
     col("seconds", _F64, "time spent on the file"),
     col("time_limit_s", _F64, "the per-file time limit of that run"),
     col("peak_rss_mb", _F64, "the worker's peak memory after the file (MB)"),
-    col("processed_at", pa.timestamp("s", tz="UTC"), "when it was read", nullable=False),
+    # Parquet stores milliseconds at the coarsest, so that is what the file holds and declares
+    col("processed_at", pa.timestamp("ms", tz="UTC"), "when it was read", nullable=False),
     *[col(f"rows_{name}", _I32, f"rows it produced in {name}", nullable=False) for name in SCHEMAS],
 ], metadata={"table": "manifest", "description": "one row per input: what the last run that read it saw and wrote",
              "schema_version": SCHEMA_VERSION})
