@@ -1,10 +1,11 @@
 # Two commands do everything on a fresh machine:  make extract   and   make test
 PYTHON ?= python3
+SUDO   ?= $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup extract test lint check-data sort-data clean
+.PHONY: setup extract sql report test browser lint check-data sort-data dictionary clean
 
 # The virtual environment is rebuilt whenever pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -18,8 +19,23 @@ setup: $(STAMP)  ## create .venv and install gazette with its test tools
 extract: $(STAMP)  ## run the pipeline over the bundled sample gazettes in data/raw
 	$(VENV)/bin/gazette extract data/raw --out data/out
 
-test: $(STAMP)  ## run the test suite
+sql: $(STAMP)  ## a DuckDB shell over data/out, one view per table (run `make extract` first)
+	$(VENV)/bin/gazette sql data/out
+
+report: $(STAMP)  ## the review site for data/out in report/ (open report/index.html)
+	$(VENV)/bin/gazette report data/out --html report
+
+test: $(STAMP) browser  ## run the test suite
 	$(PY) -m pytest -q
+
+# The review page is tested in Debian's headless Chromium (driven by selenium through
+# chromedriver), with a CJK font so its screenshot shows the text.
+BROWSER_PACKAGES := chromium chromium-driver fonts-wqy-zenhei
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null \
+	  && test -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc || { \
+	  echo "make test: installing $(BROWSER_PACKAGES) for the review page test" >&2; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(BROWSER_PACKAGES); }
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check pipeline parsers tests
@@ -30,8 +46,15 @@ check-data: $(STAMP)  ## rule files parse, keys sorted and unique
 sort-data: $(STAMP)  ## put rule files in canonical order
 	$(PY) -m pipeline.rules --sort
 
+# The data dictionary is generated, never edited: from the schemas and a run over the
+# sample corpus (tests/test_dictionary.py fails when it is out of date).
+dictionary: $(STAMP)  ## rewrite docs/DATA_DICTIONARY.md
+	rm -rf build/dictionary-run
+	$(VENV)/bin/gazette extract tests/fixtures/corpus/raw --out build/dictionary-run 2>/dev/null >/dev/null
+	$(PY) -m pipeline.dictionary build/dictionary-run > docs/DATA_DICTIONARY.md
+
 clean:
-	rm -rf $(VENV) data/out/*.parquet .pytest_cache
+	rm -rf $(VENV) data/out/*.parquet .pytest_cache report build
 
 # --- benchmark (bench/README.md) -------------------------------------------------------
 SHARED ?= ../shared

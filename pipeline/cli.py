@@ -1,6 +1,7 @@
 """The `gazette` command line (also `python -m pipeline`)."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import click
 
 from pipeline.lock import OutputBusy
 from pipeline.run import DEFAULT_ENGINE, DEFAULT_TIME_LIMIT_S, PDF_ENGINES, default_workers, find_inputs, run
+from pipeline.sql import FORMATS, NoTables, open_shell, run_query, tables_in
 from pipeline.write import OutputError, SchemaViolation
 
 EXIT_BUSY = 75  # EX_TEMPFAIL: cron may simply try again later
@@ -17,16 +19,28 @@ class OutputBusyError(click.ClickException):
     exit_code = EXIT_BUSY
 
 
-@click.group()
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="gazette")
 def gazette():
-    """Turn Chinese government gazettes (PDF issues, web pages, text) into Parquet tables.
+    """Turn Chinese government gazettes (政府公报: PDF issues, web pages, text) into Parquet
+    tables of documents, sections, targets, subsidies, responsible units, dates and
+    appointments, each fact traceable to the sentence that states it.
 
-    Example:  gazette extract data/raw --out data/out
+    \b
+    Example:  gazette extract data/raw --out data/out     read the gazettes, write the tables
+              gazette sql data/out                        query them in DuckDB
+              gazette report data/out --html report/      review every fact in its sentence
+              gazette validate data/out                   check the tables against the contract
+
+    The tables and their columns: docs/DATA_DICTIONARY.md. Run `gazette COMMAND --help` for
+    a command's options.
     """
 
 
-@gazette.command()
+OUT_DIR = click.argument("out_dir", metavar="OUT", type=click.Path(exists=True, file_okay=False, path_type=Path))
+
+
+@gazette.command(short_help="Read gazettes into Parquet tables (only what changed).")
 @click.argument("input_dir", type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the Parquet tables (created if missing). Rows an earlier run wrote "
@@ -83,6 +97,102 @@ def extract(input_dir: Path, out_dir: Path, full: bool, workers: int | None, pdf
         raise OutputBusyError(str(exc)) from exc
     except (OutputError, SchemaViolation, OSError) as exc:
         raise click.ClickException(f"could not write {out_dir}: {exc}") from exc
-    click.echo(f"gazette: {summary.line()} -> {out_dir}", err=True)
+    click.echo(f"gazette: {summary.line()}", err=True)
+    _print_written(out_dir, summary)
     if summary.files_failed and not summary.files_read and not summary.unchanged:
         raise click.ClickException(f"none of the {summary.files_failed} inputs under {input_dir} could be read")
+
+
+def _print_written(out_dir: Path, summary) -> None:
+    """Where the tables are, how many rows each holds and how many this run wrote."""
+    import pyarrow.parquet as pq
+
+    from pipeline.dictionary import TABLES
+
+    changed = summary.files_read or summary.files_failed or summary.removed
+    click.echo(f"{'wrote' if changed else 'unchanged:'} {out_dir}{os.sep}")
+    for table in TABLES:
+        path = out_dir / f"{table}.parquet"
+        if path.is_file():
+            rows = pq.ParquetFile(path).metadata.num_rows
+            this_run = f"  ({summary.rows[table]} from this run)" if summary.rows.get(table) else ""
+            click.echo(f"  {path.name:<26}{rows:>8} rows{this_run}")
+    click.echo(f"next: gazette sql {out_dir} | gazette report {out_dir} --html report/ | "
+               f"gazette validate {out_dir}")
+
+
+@gazette.command(short_help="Query the tables with SQL (a DuckDB shell, one view per table).")
+@OUT_DIR
+@click.option("-c", "--command", "query", metavar="QUERY",
+              help="Run QUERY (one or more SQL statements), print the result and exit, instead of "
+                   "opening the interactive shell.")
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="duckbox", show_default=True,
+              help="How results are printed; markdown and csv paste well into notes and spreadsheets.")
+def sql(out_dir: Path, query: str | None, output_format: str):
+    """Open DuckDB's shell on the tables in OUT: each table is a view of the same name over
+    OUT/<table>.parquet (documents, targets, subsidies, responsible_units, dates, ...).
+
+    \b
+    Example:  gazette sql data/out
+              gazette sql data/out -c "SELECT kind, count(*) FROM subsidies GROUP BY kind"
+              gazette sql data/out --format csv -c "FROM targets" > targets.csv
+
+    In the shell, `.tables` lists the views, `DESCRIBE targets;` shows a table's columns and
+    `.quit` leaves. Nothing is copied: the views read the files the last run wrote.
+    """
+    try:
+        if query is None:
+            click.echo(f"gazette: DuckDB on {out_dir}; views: {', '.join(tables_in(out_dir))}. "
+                       "`.quit` leaves.", err=True)
+            open_shell(out_dir, output_format)
+        result = run_query(out_dir, query, output_format)
+    except NoTables as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(result.stdout, nl=False)
+    if result.returncode:
+        raise click.ClickException(result.stderr.strip() or f"duckdb exited with status {result.returncode}")
+
+
+@gazette.command(short_help="Write a static review site: every fact highlighted in its sentence.")
+@OUT_DIR
+@click.option("--html", "html_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the site (created if missing; its pages are replaced). Open "
+                   "DIR/index.html in a browser: no server needed.")
+def report(out_dir: Path, html_dir: Path):
+    """Write a static HTML site for reviewing the tables in OUT: an index of inputs and
+    documents, each issue's 目录 against the documents found, and each document's text with
+    every extracted fact highlighted at its span; click a fact to see its sentence.
+
+    \b
+    Example:  gazette report data/out --html report/
+              xdg-open report/index.html
+    """
+    from pipeline.report import write_report
+
+    summary = write_report(out_dir, html_dir)
+    click.echo(f"gazette: {summary.line()}")
+    click.echo(f"open {html_dir / 'index.html'}")
+
+
+@gazette.command(short_help="Check the tables against their schemas and the evidence against the text.")
+@OUT_DIR
+def validate(out_dir: Path):
+    """Check the tables in OUT: every table present with its declared columns, types and
+    required values; values from closed lists; each fact's evidence equal to
+    documents.text[char_start:char_end]; the manifest's rows per input equal to the tables'.
+
+    \b
+    Example:  gazette validate data/out
+
+    Exit status 0 when everything holds, 1 with one line per problem otherwise.
+    """
+    from pipeline.validate import validate as check
+
+    result = check(out_dir)
+    rows = sum(result.tables.values())
+    for problem in result.problems:
+        click.echo(f"  {problem.line()}")
+    if not result.ok:
+        raise click.ClickException(f"{out_dir}: {len(result.problems)} problems in {len(result.tables)} tables "
+                                   f"({rows} rows)")
+    click.echo(f"gazette: {out_dir}: {len(result.tables)} tables, {rows} rows: all as the contract says")
