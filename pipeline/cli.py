@@ -73,7 +73,8 @@ def extract(input_dir: Path, out_dir: Path, full: bool, workers: int | None, pdf
     removed; --full reads everything again. One run at a time writes OUT.
 
     An unreadable input gets a row in OUT/errors.parquet and a message here; the
-    others are still read. Exit status 0 unless every input read this run failed.
+    others are still read. At the end it prints each table's file in OUT with its rows.
+    Exit status 0 unless every input read this run failed.
     """
     if not find_inputs(input_dir):
         raise click.ClickException(f"no .pdf, .html, .htm or .txt files under {input_dir}")

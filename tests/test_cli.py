@@ -1,6 +1,7 @@
 """`gazette` commands, run in-process on real inputs; the Parquet they write is checked."""
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -68,6 +69,19 @@ def test_bad_input_message_names_the_file(tmp_path):
     assert result.exit_code == 0, result.output
     assert "scanned.pdf: no_text_layer" in result.output
     assert "2 inputs: 1 read, 1 unreadable" in result.output
+
+
+def test_extract_prints_each_table_it_wrote_where_and_how_many_rows(tmp_path):
+    inputs = copy_inputs(["jiaxing-2025-18.html", "empty.pdf"], tmp_path / "in")
+    out = tmp_path / "out"
+    first = extract(inputs, out)
+    assert first.exit_code == 0, first.output
+    assert f"wrote {out}/" in first.output
+    targets = len(pd.read_parquet(out / "targets.parquet"))
+    assert re.search(rf"targets\.parquet +{targets} rows +\({targets} from this run\)", first.output)
+    assert re.search(r"errors\.parquet +1 rows +\(1 from this run\)", first.output)
+    again = extract(inputs, out)
+    assert f"unchanged: {out}/" in again.output and "from this run" not in again.output
 
 
 def test_run_with_no_readable_input_exits_non_zero_and_still_logs_errors(tmp_path):
