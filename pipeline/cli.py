@@ -168,9 +168,12 @@ def report(out_dir: Path, html_dir: Path):
     Example:  gazette report data/out --html report/
               xdg-open report/index.html
     """
-    from pipeline.report import write_report
+    from pipeline.report import ReportError, write_report
 
-    summary = write_report(out_dir, html_dir)
+    try:
+        summary = write_report(out_dir, html_dir)
+    except ReportError as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(f"gazette: {summary.line()}")
     click.echo(f"open {html_dir / 'index.html'}")
 
