@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -158,3 +159,15 @@ def test_a_single_file_input_removes_nothing():
     manifest = [a_row("a.pdf"), a_row("b.pdf")]
     assert plan_run([an_input("a.pdf")], manifest, SETTINGS, full=False, may_remove=False).removed == set()
     assert plan_run([an_input("a.pdf")], manifest, SETTINGS, full=False).removed == {"b.pdf"}
+
+
+def test_code_that_only_reads_the_tables_is_not_part_of_the_pipeline_version():
+    """Restyling the review page or adding a check to `validate` must not make the nightly
+    run read the whole archive again; a change to an extractor must."""
+    from pipeline.version import code_files
+
+    root = Path(pipeline.run.__file__).parents[1]
+    names = {path.relative_to(root).as_posix() for path in code_files()}
+    assert {"pipeline/extract/subsidies.py", "parsers/pdf.py", "pipeline/data/unit_names.tsv"} <= names
+    assert not {name for name in names if name.startswith("pipeline/report/")}
+    assert not names & {"pipeline/sql.py", "pipeline/validate.py", "pipeline/dictionary.py"}
