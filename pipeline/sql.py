@@ -56,4 +56,6 @@ def run_query(out_dir: Path, query: str, output_format: str = "duckbox") -> subp
 def open_shell(out_dir: Path, output_format: str = "duckbox") -> None:
     """Replace this process with the interactive DuckDB shell (stdin, history, .help)."""
     command = shell_command(out_dir, None, output_format)
+    sys.stdout.flush()
+    sys.stderr.flush()  # what was printed before must not be lost with this process's buffers
     os.execv(command[0], command)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -79,7 +81,16 @@ def test_paths_with_quotes_are_quoted_in_the_views(tmp_path, corpus_out):
         len(pd.read_parquet(corpus_out / "targets.parquet")))
 
 
-def test_the_interactive_shell_is_duckdbs_own_with_the_views(corpus_out):
+def test_the_session_is_duckdbs_shell_with_the_views(corpus_out, corpus_run):
     command = shell_command(corpus_out)
     assert command[1:3] == ["-m", "duckdb_cli"] and "-c" not in command
     assert "CREATE VIEW subsidies AS SELECT * FROM read_parquet(" in command[-1]
+    # the session itself, its statements typed on stdin
+    session = subprocess.run([sys.executable, "-m", "pipeline", "sql", str(corpus_out), "--format", "csv"],
+                             input=".tables\nSELECT count(*) AS n FROM appointments;\n",
+                             capture_output=True, text=True, timeout=60)
+    assert session.returncode == 0, session.stderr
+    assert "views: documents, sections, targets" in session.stderr
+    assert "responsible_units" in session.stdout  # .tables
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", session.stdout)  # .tables prints in colour
+    assert plain.splitlines()[-2:] == ["n", str(len(corpus_run["appointments"]))]
