@@ -9,6 +9,7 @@ import click
 
 from pipeline.lock import OutputBusy
 from pipeline.run import DEFAULT_ENGINE, DEFAULT_TIME_LIMIT_S, PDF_ENGINES, default_workers, find_inputs, run
+from pipeline.schema import OUTPUT_TABLES
 from pipeline.sql import FORMATS, NoTables, open_shell, run_query, tables_in
 from pipeline.write import OutputError, SchemaViolation
 
@@ -108,11 +109,10 @@ def _print_written(out_dir: Path, summary) -> None:
     """Where the tables are, how many rows each holds and how many this run wrote."""
     import pyarrow.parquet as pq
 
-    from pipeline.dictionary import TABLES
 
     changed = summary.files_read or summary.files_failed or summary.removed
     click.echo(f"{'wrote' if changed else 'unchanged:'} {out_dir}{os.sep}")
-    for table in TABLES:
+    for table in OUTPUT_TABLES:
         path = out_dir / f"{table}.parquet"
         if path.is_file():
             rows = pq.ParquetFile(path).metadata.num_rows

@@ -18,10 +18,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.schema import MANIFEST, SCHEMA_VERSION, SCHEMAS
+from pipeline.schema import OUTPUT_TABLES, SCHEMA_VERSION
 
-# Every table an output folder holds, in the order the dictionary lists them.
-TABLES: dict[str, pa.Schema] = {**SCHEMAS, "manifest": MANIFEST}
+TABLES = OUTPUT_TABLES  # in the order the dictionary lists them
 # Columns whose example depends on the machine or the moment of the run; the dictionary
 # shows one, the tests do not compare it.
 RUN_DEPENDENT = {("manifest", name) for name in (

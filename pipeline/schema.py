@@ -214,3 +214,7 @@ MANIFEST = pa.schema([
     *[col(f"rows_{name}", _I32, f"rows it produced in {name}", nullable=False) for name in SCHEMAS],
 ], metadata={"table": "manifest", "description": "one row per input: what the last run that read it saw and wrote",
              "schema_version": SCHEMA_VERSION})
+
+# Every table an output folder holds, OUT/<name>.parquet, in the order they are listed
+# (the data dictionary, `gazette sql`, `validate`, the review site).
+OUTPUT_TABLES: dict[str, pa.Schema] = {**SCHEMAS, "manifest": MANIFEST}

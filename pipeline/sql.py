@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pipeline.dictionary import TABLES
+from pipeline.schema import OUTPUT_TABLES
 
 # The shell's output modes a user may ask for by name (duckbox, its default: types under the
 # names, long results cut in the middle).
@@ -23,7 +23,7 @@ class NoTables(LookupError):
 
 
 def tables_in(out_dir: Path) -> list[str]:
-    return [table for table in TABLES if (out_dir / f"{table}.parquet").is_file()]
+    return [table for table in OUTPUT_TABLES if (out_dir / f"{table}.parquet").is_file()]
 
 
 def view_statements(out_dir: Path) -> str:

@@ -24,9 +24,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.dictionary import TABLES
 from pipeline.records import DATE_KINDS, EVIDENCE_ORIGINS, FORMATS
-from pipeline.schema import SCHEMA_VERSION
+from pipeline.schema import OUTPUT_TABLES, SCHEMA_VERSION
 from pipeline.write import FACT_TABLES
 
 # Columns whose values come from a closed list (the schema's descriptions say which).
@@ -73,7 +72,7 @@ class Report:
 def validate(out_dir: Path) -> Report:
     tables: dict[str, pa.Table] = {}
     problems: list[Problem] = []
-    for name, schema in TABLES.items():
+    for name, schema in OUTPUT_TABLES.items():
         table, found = _read(out_dir / f"{name}.parquet", name, schema)
         problems += found
         if table is not None:

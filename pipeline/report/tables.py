@@ -13,8 +13,11 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from pipeline.manifest import MANIFEST_FILE
-from pipeline.schema import SCHEMAS
+from pipeline.schema import OUTPUT_TABLES
+
+# The site shows every table but the heading tree (each fact shows its section_path),
+# so sections.parquet, often the largest after documents, is not read.
+REPORTED_TABLES = tuple(name for name in OUTPUT_TABLES if name != "sections")
 
 
 class ReportError(RuntimeError):
@@ -32,10 +35,8 @@ class OutTables:
 
 
 def table_files(out_dir: Path) -> dict[str, Path]:
-    """table -> its file in out_dir, for every table the report can use."""
-    files = {name: out_dir / f"{name}.parquet" for name in SCHEMAS}
-    files["manifest"] = out_dir / MANIFEST_FILE
-    return files
+    """table -> its file in out_dir, for every table the report uses."""
+    return {name: out_dir / f"{name}.parquet" for name in REPORTED_TABLES}
 
 
 def read_out(out_dir: Path) -> OutTables:
