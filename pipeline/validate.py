@@ -17,7 +17,7 @@ and an example row, and never stops at the first.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,8 +79,9 @@ def validate(out_dir: Path) -> Report:
             tables[name] = table
     for name, table in tables.items():
         problems += _values(name, table)
-    problems += _evidence(tables)
-    problems += _sections(tables)
+    texts = _texts(tables)
+    problems += _evidence(tables, texts)
+    problems += _sections(tables, texts)
     problems += _manifest_counts(tables)
     return Report({name: table.num_rows for name, table in tables.items()}, tuple(problems))
 
@@ -134,10 +135,9 @@ def _texts(tables: dict[str, pa.Table]) -> dict[str, str]:
     return dict(zip(documents["doc_id"].to_pylist(), documents["text"].to_pylist(), strict=True))
 
 
-def _evidence(tables: dict[str, pa.Table]) -> Iterator[Problem]:
+def _evidence(tables: dict[str, pa.Table], texts: dict[str, str]) -> Iterator[Problem]:
     """Each fact's evidence is its document's text at its span: what the review page and
     any analyst quoting a sentence rely on."""
-    texts = _texts(tables)
     if not texts and "documents" not in tables:
         return
     columns = ("doc_id", "char_start", "char_end", "evidence", "evidence_origin")
@@ -157,11 +157,21 @@ def _evidence(tables: dict[str, pa.Table]) -> Iterator[Problem]:
 
 def _evidence_failure(row: dict, texts: dict[str, str]) -> str | None:
     text = texts.get(row["doc_id"])
-    if text is None:
-        return "doc_id not in documents"
-    start, end = row["char_start"], row["char_end"]
-    if row["evidence_origin"] != "text":
+    return "doc_id not in documents" if text is None else span_problem(text, row)
+
+
+def span_problem(text: str, row: Mapping) -> str | None:
+    """Why a fact row's span does not hold its evidence in its document's `text`, or None.
+
+    The contract's rule (records.Provenance): evidence from the text is non-empty and is
+    exactly text[char_start:char_end]; evidence from elsewhere (page metadata) has no span.
+    The review page highlights only facts this passes.
+    """
+    start, end = row.get("char_start"), row.get("char_end")
+    if (row.get("evidence_origin") or "text") != "text":  # null is reported as a required column
         return None if start is None and end is None else "a span on evidence that is not from the text"
+    if not row.get("evidence"):
+        return "empty evidence"
     if start is None or end is None:
         return "no span on evidence from the text"
     if not 0 <= start <= end <= len(text):
@@ -171,9 +181,8 @@ def _evidence_failure(row: dict, texts: dict[str, str]) -> str | None:
     return None
 
 
-def _sections(tables: dict[str, pa.Table]) -> Iterator[Problem]:
+def _sections(tables: dict[str, pa.Table], texts: dict[str, str]) -> Iterator[Problem]:
     sections = tables.get("sections")
-    texts = _texts(tables)
     if sections is None or not texts or not {"doc_id", "char_start", "char_end"} <= set(sections.column_names):
         return
     outside = [row for row in sections.select(["doc_id", "char_start", "char_end"]).to_pylist()

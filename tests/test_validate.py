@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import gazette
-from pipeline.validate import validate
+from pipeline.validate import span_problem, validate
 
 
 @pytest.fixture
@@ -85,3 +85,17 @@ def test_a_doubled_input_shows_against_the_manifest(out):
     found = lines(out)
     assert any(line.startswith("targets.source_file: rows per input differ from the manifest: ")
                for line in found), found
+
+
+def test_the_span_rule_the_review_page_shares():
+    text = "一、总体要求。到2027年,培育链主企业10家。"
+    sentence = "到2027年,培育链主企业10家。"
+    start = text.index(sentence)
+    fact = {"evidence_origin": "text", "evidence": sentence, "char_start": start, "char_end": start + len(sentence)}
+    assert span_problem(text, fact) is None
+    assert span_problem(text, {**fact, "char_start": start + 1}) == "evidence is not documents.text[char_start:char_end]"
+    assert span_problem(text, {**fact, "char_end": len(text) + 1}) == "span outside the document's text"
+    assert span_problem(text, {**fact, "evidence": "", "char_end": start}) == "empty evidence"
+    metadata = {"evidence_origin": "page metadata", "evidence": "发布日期:2025-05-15", "char_start": None, "char_end": None}
+    assert span_problem(text, metadata) is None
+    assert span_problem(text, {**metadata, "char_start": 0, "char_end": 4}) == "a span on evidence that is not from the text"

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from pipeline.report.spans import Span
+from pipeline.validate import span_problem
 
 TEXT_ORIGIN = "text"  # evidence_origin of a fact whose evidence is in documents.text
 
@@ -72,14 +73,10 @@ def _span(text: str, fact_id: str, row: dict) -> tuple[Span | None, str | None]:
     """
     if (row.get("evidence_origin") or TEXT_ORIGIN) != TEXT_ORIGIN:
         return None, None
-    start, end = row.get("char_start"), row.get("char_end")
-    if start is None or end is None:
-        return None, "no span"
-    if not 0 <= start < end <= len(text):
-        return None, f"span {start}..{end} outside the text"
-    if text[start:end] != row.get("evidence"):
-        return None, "the text at the span is not the evidence"
-    return Span(fact_id, start, end), None
+    problem = span_problem(text, row)
+    if problem:
+        return None, problem
+    return Span(fact_id, row["char_start"], row["char_end"]), None
 
 
 def rows_by_document(tables: Mapping[str, Iterable[dict]]) -> dict[str, dict[str, list[dict]]]:
