@@ -20,7 +20,6 @@ import pyarrow.parquet as pq
 
 from pipeline.schema import OUTPUT_TABLES, SCHEMA_VERSION
 
-TABLES = OUTPUT_TABLES  # in the order the dictionary lists them
 # Columns whose example depends on the machine or the moment of the run; the dictionary
 # shows one, the tests do not compare it.
 RUN_DEPENDENT = {("manifest", name) for name in (
@@ -79,7 +78,7 @@ def examples_from(out_dir: Path) -> dict[str, dict[str, str]]:
     """For each table in OUT_DIR, each column's first value worth showing, with the rows in a
     fixed order (a run writes rows in the order inputs finish, which varies)."""
     examples: dict[str, dict[str, str]] = {}
-    for table, schema in TABLES.items():
+    for table, schema in OUTPUT_TABLES.items():
         path = out_dir / f"{table}.parquet"
         if not path.exists():
             continue
@@ -111,9 +110,9 @@ def render(examples: Examples) -> str:
         "",
         "| table | one row per |",
         "|---|---|",
-        *(f"| [{table}](#{table}) | {describe(schema)} |" for table, schema in TABLES.items()),
+        *(f"| [{table}](#{table}) | {describe(schema)} |" for table, schema in OUTPUT_TABLES.items()),
     ]
-    for table, schema in TABLES.items():
+    for table, schema in OUTPUT_TABLES.items():
         lines += ["", f"## {table}", "", f"{describe(schema)}. File: `OUT/{table}.parquet`.", "",
                   "| column | type | nulls | meaning | example |", "|---|---|---|---|---|"]
         for field in schema:

@@ -9,13 +9,13 @@ import pyarrow.parquet as pq
 
 from pipeline.dictionary import (
     RUN_DEPENDENT,
-    TABLES,
     example_text,
     examples_from,
     parse_examples,
     render,
     type_name,
 )
+from pipeline.schema import OUTPUT_TABLES
 
 DICTIONARY = Path(__file__).parent.parent / "docs" / "DATA_DICTIONARY.md"
 REGENERATE = "docs/DATA_DICTIONARY.md is out of date: run `make dictionary` and commit it"
@@ -28,7 +28,7 @@ def test_the_dictionary_is_what_the_schemas_give():
 
 def test_every_column_of_every_table_is_in_the_dictionary_with_its_type_and_meaning():
     committed = DICTIONARY.read_text(encoding="utf-8")
-    for table, schema in TABLES.items():
+    for table, schema in OUTPUT_TABLES.items():
         assert f"\n## {table}\n" in committed
         for field in schema:
             nulls = "yes" if field.nullable else "no"
@@ -52,8 +52,8 @@ def test_the_examples_are_the_sample_runs_values(corpus_out):
 
 def test_a_column_shows_no_example_only_when_the_sample_run_never_fills_it(corpus_out):
     committed = parse_examples(DICTIONARY.read_text(encoding="utf-8"))
-    assert set(committed) == set(TABLES)
-    for table, schema in TABLES.items():
+    assert set(committed) == set(OUTPUT_TABLES)
+    for table, schema in OUTPUT_TABLES.items():
         values = pq.read_table(corpus_out / f"{table}.parquet")
         for name in schema.names:
             if name not in committed[table]:
