@@ -60,7 +60,11 @@ clean:
 SHARED ?= ../shared
 BENCH_FONTS := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc /usr/share/fonts/truetype/arphic/uming.ttc
 
-.PHONY: bench bench-corpus bench-deps
+.PHONY: bench bench-corpus bench-deps eval
+
+# Accuracy: every corpus with gold in tests/fixtures, scored as ../shared/tools/score.py does.
+eval: $(STAMP)  ## score the sample, extra and real corpora; write bench/eval.json
+	$(PY) bench/eval.py
 
 bench: bench-corpus  ## build the synthetic corpus once, measure, write bench/results.json
 	$(PY) bench/run.py
