@@ -56,6 +56,11 @@ _LABEL = regex.compile(rf"((?:{_HAN}){{1,12}})[ \u3000]*[:：]")
 # Labels spaced out letter by letter (`索 引 号`): single characters between spaces.
 _SPACED_LETTERS = regex.compile(r"(?<!\p{Han})\p{Han}(?:[ \u3000]\p{Han})+(?!\p{Han})")
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u3000]+")
+_BREADCRUMB_WORDS = re.compile(r"(?:当前|所在)(?:的)?位置|^首页\s*[>»›]")
+_BREADCRUMB_SEPARATOR = re.compile(r"\s[>»›]\s|&gt;")
+# Line breaks inside a text node are source formatting, white space like any other (a
+# metadata item `<li><span>实施日期：</span>\n   2021年12月06日</li>` is one line).
+_SOURCE_BREAKS = str.maketrans({"\n": " ", "\r": " "})
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -110,7 +115,7 @@ def parse_page(html: str) -> Page:
 def _title(root, meta: dict[str, str]) -> str | None:
     for h1 in root.iter("h1"):
         text = _clean_line(h1.text_content())
-        if text:
+        if text and not is_breadcrumb(text):
             return text
     if meta.get("articletitle"):
         return _clean_line(meta["articletitle"])
@@ -119,6 +124,12 @@ def _title(root, meta: dict[str, str]) -> str | None:
         if text:
             return text
     return None
+
+
+def is_breadcrumb(text: str) -> bool:
+    """`您当前所在的位置：首页 > 政务服务 > …`: a site's trail of links, not a title (some
+    sites print it in an <h1>)."""
+    return bool(_BREADCRUMB_WORDS.search(text)) or len(_BREADCRUMB_SEPARATOR.findall(text)) >= 2
 
 
 def _article_root(root):
@@ -161,11 +172,11 @@ def _block_text(element, skip=None) -> str:
         if tag in BLOCK_TAGS or tag == "br":
             parts.append("\n")
         if el.text:
-            parts.append(el.text)
+            parts.append(el.text if tag == "pre" else el.text.translate(_SOURCE_BREAKS))
         for child in el:
             walk(child)
             if child.tail:
-                parts.append(child.tail)
+                parts.append(child.tail.translate(_SOURCE_BREAKS))
         if tag in CELL_TAGS:
             parts.append("\t")
         if tag in BLOCK_TAGS:
@@ -188,6 +199,8 @@ def _metadata(root, article, meta: dict[str, str]) -> tuple[tuple[str, str], ...
     def add(label: str, value: str):
         column = rules.metadata_column(label)
         value = _clean_line(value)
+        if column == "validity":
+            value = rules.validity_value(value)
         if column and value and column not in found:
             found[column] = value
 
@@ -203,9 +216,11 @@ def _metadata(root, article, meta: dict[str, str]) -> tuple[tuple[str, str], ...
     for line in _block_text(root, skip=article).split("\n"):
         for label, value in split_label_values(line):
             add(label, value)
-    # 3. Standard meta tags as a last resort.
-    if meta.get("pubdate"):
-        add("发布日期", meta["pubdate"])
+    # 3. The site template's meta tags (meta_names.tsv) fill what the block left out.
+    for name, content in meta.items():
+        column = rules.meta_column(name)
+        if column and content and column not in found:
+            found[column] = _clean_line(content)
     return tuple(found.items())
 
 

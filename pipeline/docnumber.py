@@ -26,6 +26,10 @@ _SEQ = r"第?\s*(?P<seq>[0-9]{1,5})\s*号"
 _DATED = rf"{_CODE}\s*{_OPEN}?\s*{_YEAR}\s*{_CLOSE}\s*{_SEQ}"
 _ORDER = r"(?P<code>\p{Han}{1,20}?令)\s*第?\s*(?P<seq>[0-9]{1,5})\s*号"
 
+# The State Council's orders are printed `中华人民共和国国务院令 第706号` and cited `国令第706号`:
+# one number, written the short way.
+ORDER_CODES = {"中华人民共和国国务院令": "国令", "国务院令": "国令"}
+
 _DATED_RE = regex.compile(_DATED)
 _ORDER_RE = regex.compile(_ORDER)
 # Inside running text a code starts where the Han run starts (after a bracket, 《》, a
@@ -49,7 +53,7 @@ class DocNumber:
     @property
     def normalized(self) -> str:
         if self.year is None:
-            return f"{self.issuer_code}第{self.seq}号"
+            return f"{ORDER_CODES.get(self.issuer_code, self.issuer_code)}第{self.seq}号"
         return f"{self.issuer_code}〔{self.year}〕{self.seq}号"
 
 

@@ -129,6 +129,24 @@ def is_metadata_label(label: str) -> bool:
     return label in labels or _t2s().convert(label) in labels
 
 
+def meta_column(name: str) -> str | None:
+    """The documents column a page's `<meta name=...>` tag states (meta_names.tsv), or None."""
+    return table("meta_names.tsv").get(name.strip().lower())
+
+
+VALIDITY_VALUES = ("有效", "失效", "尚未生效")
+
+
+def validity_value(word: str | None) -> str | None:
+    """`现行有效` -> 有效, `已废止` -> 失效 (validity_words.tsv); None for a word it does not know
+    (a status the page computes in a script, a blank)."""
+    word = "".join((word or "").split())
+    word = word.split("(")[0].split("（")[0]  # 有效（延续实施）
+    if word in VALIDITY_VALUES:
+        return word
+    return table("validity_words.tsv").get(word) or table("validity_words.tsv").get(_t2s().convert(word))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipeline.rules", description=__doc__.split("\n\n")[0])
     group = parser.add_mutually_exclusive_group(required=True)

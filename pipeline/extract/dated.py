@@ -62,10 +62,14 @@ def extract_dates(doc: DocumentText) -> list[DateRow]:
         clause = effective_clause(doc.text, d.signed_date)
         if clause and clause.date == d.effective_date:
             text_row("effective", d.effective_date, _clause_start(doc, clause.start), clause.end)
+        elif d.source_format == "html":  # the page's own 实施日期, which outranks the text
+            metadata_row("effective", "实施日期", d.effective_date)
     if d.expiry_date:
         clause = expiry_clause(doc.text, d.effective_date)
         if clause and clause.date == d.expiry_date:
             text_row("expiry", d.expiry_date, clause.start, clause.end)
+        elif d.source_format == "html":  # the page's own 失效日期
+            metadata_row("expiry", "失效日期", d.expiry_date)
     if d.published_date and d.source_format == "html":
         metadata_row("published", "发布日期", d.published_date)
 

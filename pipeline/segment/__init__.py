@@ -95,16 +95,22 @@ def _document(raw: RawIssue, meta: IssueMeta, span: DocumentSpan, position: int,
     entry = span.entry
 
     title = entry.title if entry else span.title
-    if title is None and single and raw.title:
-        title = fields.strip_site_decoration(raw.title)
+    if title is None and single:
+        title = fields.page_title(raw.meta("title"), raw.title, lines)
     title = title or head.title
     is_draft = head.is_draft or fields.has_draft_mark(title)
     title = fields.strip_draft_mark(fields.strip_heading_brackets(title or "")) or None
-    kind = doctype.doc_type(title)
+    # An order (中华人民共和国国务院令 / 第706号) is a 令 whose title is what it promulgates.
+    order_heading = next((t for t in (head.title, title) if fields.order_issuer(t)), None)
+    kind = doctype.doc_type(order_heading or title)
+    if order_heading and title == order_heading:
+        title = fields.order_subject(lines) or title
 
     number: DocNumber | None = head.doc_number or (entry.doc_number if entry else None)
     if number is None and raw.meta("doc_number"):
         number = parse_doc_number(raw.meta("doc_number"))
+    headnote = fields.headnote_order(lines)  # a reprinted regulation cites its 令 under its title
+    number = number or headnote
     if entry and entry.doc_number and (number is None or number.normalized != entry.doc_number.normalized):
         number = entry.doc_number  # the 目录 decides which document this is
 
@@ -112,16 +118,23 @@ def _document(raw: RawIssue, meta: IssueMeta, span: DocumentSpan, position: int,
     signature = fields.find_signature(lines)
     signed = _meta_date(raw, "signed_date") if single else None
     signed = signed or (signature.date if signature and dated else None)
-    effective = fields.effective_date(text, signed) if dated else None
-    expiry = fields.expiry_date(text, effective) if dated else None
+    # Order of authority (GOLD.md): the page's own 实施日期/失效日期, then the text's clauses.
+    effective = expiry = None
+    if dated:
+        effective = (_meta_date(raw, "effective_date") if single else None) or fields.effective_date(text, signed)
+        expiry = (_meta_date(raw, "expiry_date") if single else None) or fields.expiry_date(text, effective)
 
     if kind == "政策解读":
         issuer = fields.interpreter(text)
     elif kind == "人事任免":
         issuer = meta.government
     else:
-        issuer = fields.issuer_from_title(title)
-    issuer = issuer or (signature.issuer if signature else None) or head.issuer_hint
+        issuer = (fields.issuer_from_title(title) or fields.order_issuer(order_heading)
+                  or fields.order_issuer(headnote.issuer_code if headnote else None))
+    page_issuer = raw.meta("issuer") if single else None
+    if fields.same_organs(issuer, page_issuer):
+        issuer = page_issuer  # joint issuers as the site writes them: 国务院、中央军委
+    issuer = issuer or page_issuer or (signature.issuer if signature else None) or head.issuer_hint
 
     stated_validity = raw.meta("validity") if single else None
     pages = [p.page for p in raw.pages if p.start < span.end and p.end > span.start]

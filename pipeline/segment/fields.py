@@ -9,7 +9,9 @@ the signature (issuer, 成文日期), and the clauses that date it (施行, 有�
     2024年10月10日                                                             signed_date
     ...本实施方案自公布之日起施行,有效期至2027年12月31日。                      effective, expiry
 
-How the Rulings resolve the clauses: `自公布(印发/发布)之日起施行` is the signed date;
+How the Rulings resolve the clauses: `自印发之日起施行` is the 版记's 印发 day, else the
+signed date; `自公布(发布)之日起施行` a 公布 day the text states, else the signed date;
+`自2012年2月1日至2017年1月31日施行` dates both ends;
 `自7月1日起执行` takes the signed date's year; `自发文之日起30日后施行` is 30 days after the
 signed date (null without one); `有效期为一年` from an effective date E ends at
 E + 1 year - 1 day.
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 import regex
 
 from pipeline.dates import add_months, add_years, find_dates, parse_date
-from pipeline.docnumber import DocNumber, find_doc_numbers
+from pipeline.docnumber import DocNumber, find_doc_numbers, parse_doc_number
 from pipeline.numerals import numeral_value
 
 from .lines import TextLine, compact_key
@@ -32,6 +34,8 @@ HEAD_LINES = 8  # the head (title, 文号, 主送) is within a document's first 
 MAX_RECIPIENTS_CHARS = 120
 MAX_SIGNATURE_CHARS = 40
 MAX_DATE_LINE_CHARS = 20
+# Joint issuers may open a title run together, unseparated (three organs of a district: 45).
+MAX_JOINT_ISSUER_CHARS = 90
 
 # What an organisation's name ends in: a government, an office, a bureau ... A signature
 # line and the issuer before 关于 in a title must end in one of these.
@@ -45,15 +49,40 @@ COLLECTIVE_ENDS = ("部门", "单位", "机关", "机构", "企业", "处室", "
 _NUMBER = r"(?P<n>[0-9]{1,3}|[一二两三四五六七八九十]{1,3})"
 _PUBLISHED_EVENT = r"(?:公布|印发|发布|发文|签发|颁布|下发|公告)"
 _COMES_INTO_FORCE = r"(?:正式)?(?:开始)?(?:施行|实施|执行|生效)"
-_EFFECTIVE_ON_EVENT = regex.compile(rf"自{_PUBLISHED_EVENT}之日起{_COMES_INTO_FORCE}")
+_EFFECTIVE_ON_EVENT = regex.compile(rf"自(?P<event>{_PUBLISHED_EVENT})之日起{_COMES_INTO_FORCE}")
+# `自2012年2月1日至2017年1月31日施行`: both ends in one clause.
+_IN_FORCE_BETWEEN = regex.compile(
+    rf"自(?P<date>[^。;；,，自至]{{3,20}}?)(?:起)?至(?P<until>[^。;；,，]{{3,20}}?)(?:止)?{_COMES_INTO_FORCE}")
+# The 版记's last line, `广州市人民政府办公厅秘书处 2021年12月6日印发`: the day a document
+# was 印发, which `自印发之日起施行` means when it is printed.
+_PRINTED_ON_LINE = regex.compile(
+    r"(?P<date>(?:19|20)[0-9]{2}\s*年\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日)\s*印\s*发\s*$", regex.M)
+# `…于2019年3月2日公布`: a 公布/发布 day the text states.
+_PUBLISHED_ON = regex.compile(
+    r"(?P<date>(?:19|20)[0-9]{2}\s*年\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日)\s*(?:公布|发布|颁布)")
+# What may stand before the subject of a document's own clause: its article or item number.
+_CLAUSE_NUMBER = regex.compile(r"^(?:第[一二三四五六七八九十百零〇0-9]+条|[一二三四五六七八九十]+[、.．]"
+                               r"|[(（][一二三四五六七八九十0-9]+[)）]|[0-9]+(?:\.[0-9]+)*[、.．]?)\s*")
 _EFFECTIVE_AFTER_EVENT = regex.compile(
     rf"自{_PUBLISHED_EVENT}之日(?:起)?{_NUMBER}(?P<unit>日|天|个月)(?:后|以后){_COMES_INTO_FORCE}")
 _EFFECTIVE_ON_DATE = regex.compile(rf"自(?P<date>[^。;；,，自]{{3,20}}?)起{_COMES_INTO_FORCE}")
 _EXPIRY_ON_DATE = regex.compile(r"有效期(?:至|截至|截止至|截止到|到)(?P<date>[^。;；,，]{3,20})")
-_EXPIRY_PERIOD = regex.compile(rf"有效期(?:为|是)?{_NUMBER}(?P<unit>年|个月)")
+_EXPIRY_PERIOD = regex.compile(rf"有效期(?:限)?(?:为|是)?{_NUMBER}(?P<unit>年|个月)")
 _INTERPRETER = regex.compile(r"解读(?:机关|单位|部门)\s*[:：]\s*(?P<name>[^。;；,，\n]+)")
 _INTERPRETED_TITLE = regex.compile(r"《(?P<title>[^《》]+)》[^《》]*解读$")
-_ISSUER_IN_TITLE = regex.compile(r"^(?P<org>.{2,60}?)关于")
+# The issuer opens a title before 关于, or before the verb of a 转发/批转/印发 title
+# (`国务院办公厅转发国家教委关于…的通知` is the 国务院办公厅's).
+_ISSUER_IN_TITLE = regex.compile(r"^(?P<org>.{2,60}?)(?:关于|转发|批转|印发)")
+# An order's heading (`中华人民共和国国务院令`, `浙江省人民政府令`) and its number line (`第706号`).
+_ORDER_HEADING = regex.compile(r"^(?P<org>\p{Han}{2,30}?)令$")
+_ORDER_NUMBER_LINE = regex.compile(r"^第\s*[0-9]{1,5}\s*号$")
+_BOOK_TITLE = regex.compile(r"《(?P<title>[^《》\n]{2,80})》")
+# Central organs sign without the state's name: 中华人民共和国国务院令 is issued by 国务院.
+_STATE_NAME = "中华人民共和国"
+# A 题注 under a reprinted regulation: `(1991年3月4日中华人民共和国国务院令第76号发布 …修订)`.
+_HEADNOTE = regex.compile(r"^[(（](?:19|20)[0-9]{2}\s*年.*令.*[)）]$")
+# Separators between the organs of a joint issuer: `国务院、中央军委`, `广州市民政局 广州市财政局`.
+_ORGAN_SEPARATORS = regex.compile(r"[\s、,，]+")
 _NOT_IN_RECIPIENTS = regex.compile(r"[《。；;]")
 _RECIPIENT_SEPARATOR = regex.compile(r"[,，、]")
 _TRAILING_BRACKET = regex.compile(r"[(（][^()（）]*[)）]$")
@@ -84,6 +113,11 @@ def read_head(lines: list[TextLine]) -> Head:
     band = None
     for line in [line for line in lines if line.text.strip()][:HEAD_LINES]:
         text = line.text.strip()
+        if number is None and title_lines and _ORDER_NUMBER_LINE.match(text) \
+                and _ORDER_HEADING.match("".join(title_lines)):
+            number = parse_doc_number("".join(title_lines) + text)  # 中华人民共和国国务院令 / 第706号
+            title_done = True
+            continue
         if number is None and (printed := number_line(line)):
             number = printed
             title_done = title_done or bool(title_lines)
@@ -144,20 +178,84 @@ def strip_site_decoration(title: str) -> str:
     return title.strip()
 
 
+def page_title(stated: str | None, headline: str | None, lines: list[TextLine]) -> str | None:
+    """A web page's document title: the 标题 its metadata block states; else its headline
+    (<h1>, ArticleTitle, <title>) without the site's decoration, unless a title printed at
+    the top of the text names more, as a notice that issues the headlined 办法 does
+    (`…关于印发广州市天河区…实施办法的通知` under the headline `广州市天河区…实施办法`)."""
+    if stated:
+        return stated
+    headline = strip_site_decoration(headline) if headline else None
+    if headline:
+        key = compact_key(headline)
+        for printed in _title_runs(lines):
+            if len(printed) > len(headline) and "关于" in printed and key in compact_key(printed):
+                return printed
+    return headline
+
+
+def _title_runs(lines: list[TextLine]) -> list[str]:
+    """Runs of consecutive title lines among a document's first lines, each joined."""
+    runs, run = [], []
+    for line in [line for line in lines if line.text.strip()][:HEAD_LINES + 4]:
+        if is_title_line(line.text):
+            run.append(line.text.strip())
+            continue
+        if run:
+            runs.append("".join(run))
+        run = []
+    return runs + (["".join(run)] if run else [])
+
+
 # --- issuer -------------------------------------------------------------------------------
 
 
-def is_organisation(text: str) -> bool:
+def is_organisation(text: str, max_chars: int = MAX_SIGNATURE_CHARS) -> bool:
     text = text.strip()
-    return (0 < len(text) <= MAX_SIGNATURE_CHARS and text.endswith(ORGANISATION_ENDS)
+    return (0 < len(text) <= max_chars and text.endswith(ORGANISATION_ENDS)
             and not _NOT_IN_ORGANISATION.search(text))
 
 
 def issuer_from_title(title: str | None) -> str | None:
-    """`嘉兴市人民政府办公室关于...` -> `嘉兴市人民政府办公室`."""
+    """`嘉兴市人民政府办公室关于...` -> `嘉兴市人民政府办公室`; `国务院办公厅转发...` -> `国务院办公厅`."""
     match = _ISSUER_IN_TITLE.match(title or "")
-    if match and is_organisation(match.group("org")):
-        return match.group("org")
+    if match and all(is_organisation(organ, MAX_JOINT_ISSUER_CHARS)
+                     for organ in _ORGAN_SEPARATORS.split(match.group("org").strip())):
+        return match.group("org").strip()  # one organ, or joint issuers `广州市民政局 广州市财政局`
+    return None
+
+
+def same_organs(a: str | None, b: str | None) -> bool:
+    """`国务院 中央军委` and `国务院、中央军委` name the same organs."""
+    return bool(a and b) and _ORGAN_SEPARATORS.sub("", a) == _ORGAN_SEPARATORS.sub("", b)
+
+
+def order_issuer(heading: str | None) -> str | None:
+    """`中华人民共和国国务院令` -> `国务院`; `浙江省人民政府令` -> `浙江省人民政府`."""
+    match = _ORDER_HEADING.match(compact_key(heading or ""))
+    if not match:
+        return None
+    org = match.group("org")
+    return org[len(_STATE_NAME):] if org.startswith(_STATE_NAME) and len(org) > len(_STATE_NAME) else org
+
+
+def order_subject(lines: list[TextLine]) -> str | None:
+    """What an order (令) promulgates: the first 《name》 its text cites
+    (`《专利代理条例》已经…通过，现将修订后的《专利代理条例》公布`)."""
+    for line in [line for line in lines if line.text.strip()][:HEAD_LINES]:
+        match = _BOOK_TITLE.search(line.text)
+        if match:
+            return match.group("title").strip()
+    return None
+
+
+def headnote_order(lines: list[TextLine]) -> DocNumber | None:
+    """A reprinted regulation's 题注 (`(…国务院令第76号发布 …国务院令第588号修订)`) under its
+    title: the last order it cites, the one that gave the text its present form."""
+    for line in [line for line in lines if line.text.strip()][:HEAD_LINES]:
+        if _HEADNOTE.match(line.text.strip()):
+            orders = [m.number for m in find_doc_numbers(line.text) if m.number.year is None]
+            return orders[-1] if orders else None
     return None
 
 
@@ -222,11 +320,32 @@ class DatingClause:
     end: int
 
 
+def printed_date(text: str) -> dt.date | None:
+    """The 印发 day of the 版记 (`…秘书处 2021年12月6日印发`, the last such line)."""
+    found = None
+    for found in _PRINTED_ON_LINE.finditer(text):
+        pass
+    return parse_date(found.group("date")) if found else None
+
+
+def event_date(text: str, event: str, signed: dt.date | None) -> dt.date | None:
+    """The day `自<event>之日` means (GOLD.md, order of authority): 印发 is the 版记's printed
+    day, 公布/发布 a day the text says it was published; else, and for any other event,
+    the signed date."""
+    if event == "印发":
+        return printed_date(text) or signed
+    if event in ("公布", "发布", "颁布"):
+        stated = _PUBLISHED_ON.search(text)
+        return (parse_date(stated.group("date")) if stated else None) or signed
+    return signed
+
+
 def effective_clause(text: str, signed: dt.date | None) -> DatingClause | None:
     """The document's own 施行 clause and when it comes into force."""
-    for match in _clauses(text, (_EFFECTIVE_ON_EVENT, _EFFECTIVE_AFTER_EVENT, _EFFECTIVE_ON_DATE)):
+    patterns = (_EFFECTIVE_ON_EVENT, _EFFECTIVE_AFTER_EVENT, _IN_FORCE_BETWEEN, _EFFECTIVE_ON_DATE)
+    for match in _clauses(text, patterns):
         if match.re is _EFFECTIVE_ON_EVENT:
-            return DatingClause(signed, *match.span())
+            return DatingClause(event_date(text, match.group("event"), signed), *match.span())
         if match.re is _EFFECTIVE_AFTER_EVENT:
             if signed is None:
                 return DatingClause(None, *match.span())
@@ -248,7 +367,9 @@ def effective_date(text: str, signed: dt.date | None) -> dt.date | None:
 
 def expiry_clause(text: str, effective: dt.date | None) -> DatingClause | None:
     """The document's own 有效期 clause and its last valid day."""
-    for match in _clauses(text, (_EXPIRY_ON_DATE, _EXPIRY_PERIOD)):
+    for match in _clauses(text, (_EXPIRY_ON_DATE, _EXPIRY_PERIOD, _IN_FORCE_BETWEEN)):
+        if match.re is _IN_FORCE_BETWEEN:
+            return DatingClause(_last_day(match.group("until")), *match.span())
         if match.re is _EXPIRY_PERIOD:
             if effective is None:
                 return DatingClause(None, *match.span())
@@ -281,7 +402,7 @@ def _last_day(phrase: str) -> dt.date | None:
 def _clauses(text: str, patterns) -> list[regex.Match]:
     """Matches of any pattern, the document's own clauses (`本办法自...`) first, then in order."""
     matches = [m for pattern in patterns for m in pattern.finditer(text)]
-    own = [m for m in matches if _sentence_opening(text, m.start()).startswith("本")]
+    own = [m for m in matches if _CLAUSE_NUMBER.sub("", _sentence_opening(text, m.start())).startswith("本")]
     return sorted(own, key=lambda m: m.start()) + sorted((m for m in matches if m not in own),
                                                          key=lambda m: m.start())
 

@@ -37,6 +37,10 @@ _ATTACHMENT_MARK = regex.compile(r"^附\s*件\s*[0-9一二三四五六七八九�
 DRAFT_MARKS = ("征求意见稿", "草案", "送审稿", "讨论稿")  # a line or title bracket saying: not final
 _DRAFT_LINE = regex.compile(r"^[(（]?(?:" + "|".join(DRAFT_MARKS) + r")[)）]?$")
 _HAN = regex.compile(r"\p{Han}")
+# A line that opens with an outline number (`一、财政支持`, `(一)`, `1.`, `第一章`) is a heading
+# of the text, never part of a document's title.
+_OUTLINE_NUMBER = regex.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十0-9]{1,3}[)）]"
+                                r"|[0-9]{1,3}[、.．](?![0-9])|第[一二三四五六七八九十百零0-9]{1,5}[章节条])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +69,8 @@ def is_title_line(text: str) -> bool:
             and not _ISSUE_NUMBER_LINE.search(text)
             and not _SENTENCE_MARKS.search(text) and not text.endswith(("，", ",", "、"))
             and parse_date(text) is None and parse_doc_number(text) is None
-            and not _DRAFT_LINE.match(text) and not _CATEGORY_LINE.match(text))
+            and not _DRAFT_LINE.match(text) and not _CATEGORY_LINE.match(text)
+            and not _OUTLINE_NUMBER.match(text))
 
 
 def is_draft_line(text: str) -> bool:
