@@ -53,13 +53,14 @@ class DocNumber:
     @property
     def normalized(self) -> str:
         if self.year is None:
-            return f"{ORDER_CODES.get(self.issuer_code, self.issuer_code)}第{self.seq}号"
+            return f"{self.issuer_code}第{self.seq}号"
         return f"{self.issuer_code}〔{self.year}〕{self.seq}号"
 
 
 def _from_match(match: regex.Match) -> DocNumber:
     year = match.group("year") if "year" in match.groupdict() else None
-    return DocNumber(raw=match.group(0), issuer_code=match.group("code"),
+    code = match.group("code")
+    return DocNumber(raw=match.group(0), issuer_code=ORDER_CODES.get(code, code),
                      year=int(year) if year else None, seq=int(match.group("seq")))
 
 

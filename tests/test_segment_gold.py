@@ -9,7 +9,7 @@ import unicodedata
 import pytest
 
 from pipeline.docnumber import normalize_doc_number
-from tests.conftest import gold_of, good_inputs
+from tests.conftest import CORPORA, REAL, gold_of, good_inputs
 from tests.golden import GOLDEN_TODAY, segment_file
 
 ISSUE_FIELDS = ("gazette_title", "gazette_year", "gazette_issue", "gazette_issue_total", "published_date",
@@ -29,7 +29,7 @@ def plain(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-INPUTS = good_inputs()
+INPUTS = good_inputs((*CORPORA, REAL))
 
 
 @pytest.mark.parametrize("path", [p for p, _ in INPUTS], ids=[p.name for p, _ in INPUTS])

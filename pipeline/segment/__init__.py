@@ -130,7 +130,7 @@ def _document(raw: RawIssue, meta: IssueMeta, span: DocumentSpan, position: int,
         issuer = meta.government
     else:
         issuer = (fields.issuer_from_title(title) or fields.order_issuer(order_heading)
-                  or fields.order_issuer(headnote.issuer_code if headnote else None))
+                  or fields.order_issuer(headnote.raw if headnote else None))
     page_issuer = raw.meta("issuer") if single else None
     if fields.same_organs(issuer, page_issuer):
         issuer = page_issuer  # joint issuers as the site writes them: 国务院、中央军委

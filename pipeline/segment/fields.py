@@ -28,7 +28,7 @@ from pipeline.docnumber import DocNumber, find_doc_numbers, parse_doc_number
 from pipeline.numerals import numeral_value
 
 from .lines import TextLine, compact_key
-from .split import BAND_HEAD, DRAFT_MARKS, is_draft_line, is_title_line, number_line
+from .split import BAND_HEAD, DRAFT_MARKS, HEADNOTE, is_draft_line, is_title_line, number_line
 
 HEAD_LINES = 8  # the head (title, 文号, 主送) is within a document's first lines
 MAX_RECIPIENTS_CHARS = 120
@@ -46,6 +46,8 @@ ORGANISATION_ENDS = (
 # Besides organisations, a 主送 line names collectives: 各部门, 直属各单位, 各县(市、区) ...
 COLLECTIVE_ENDS = ("部门", "单位", "机关", "机构", "企业", "处室", "科室", "学校", "医院", "街道", "乡镇", "县",
                    "市", "区", "组织")
+# A reply may be addressed to a person (`马万祺副主席:`, `王刚委员:`, `张三代表:`).
+PERSON_ENDS = ("主席", "委员", "代表", "同志", "先生", "女士", "总理", "委员长", "部长", "省长", "市长")
 _NUMBER = r"(?P<n>[0-9]{1,3}|[一二两三四五六七八九十]{1,3})"
 _PUBLISHED_EVENT = r"(?:公布|印发|发布|发文|签发|颁布|下发|公告)"
 _COMES_INTO_FORCE = r"(?:正式)?(?:开始)?(?:施行|实施|执行|生效)"
@@ -76,11 +78,11 @@ _ISSUER_IN_TITLE = regex.compile(r"^(?P<org>.{2,60}?)(?:关于|转发|批转|印
 # An order's heading (`中华人民共和国国务院令`, `浙江省人民政府令`) and its number line (`第706号`).
 _ORDER_HEADING = regex.compile(r"^(?P<org>\p{Han}{2,30}?)令$")
 _ORDER_NUMBER_LINE = regex.compile(r"^第\s*[0-9]{1,5}\s*号$")
+_ORDER_SEQ = regex.compile(r"第?[0-9]{1,5}号$")
 _BOOK_TITLE = regex.compile(r"《(?P<title>[^《》\n]{2,80})》")
 # Central organs sign without the state's name: 中华人民共和国国务院令 is issued by 国务院.
 _STATE_NAME = "中华人民共和国"
-# A 题注 under a reprinted regulation: `(1991年3月4日中华人民共和国国务院令第76号发布 …修订)`.
-_HEADNOTE = regex.compile(r"^[(（](?:19|20)[0-9]{2}\s*年.*令.*[)）]$")
+_FULL_DATE = regex.compile(r"(?:19|20)[0-9]{2}\s*年\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日")
 # Separators between the organs of a joint issuer: `国务院、中央军委`, `广州市民政局 广州市财政局`.
 _ORGAN_SEPARATORS = regex.compile(r"[\s、,，]+")
 _NOT_IN_RECIPIENTS = regex.compile(r"[《。；;]")
@@ -133,7 +135,8 @@ def read_head(lines: list[TextLine]) -> Head:
             recipients = text[:-1].strip()
             break
         if not title_done and is_title_line(text):
-            title_lines.append(text)
+            if compact_key(text) != compact_key("".join(title_lines)):  # a title printed twice counts once
+                title_lines.append(text)
             continue
         title_done = True
         if len(text) > MAX_RECIPIENTS_CHARS:
@@ -149,7 +152,7 @@ def _is_recipients(text: str) -> bool:
         return False
     last = _RECIPIENT_SEPARATOR.split(text[:-1])[-1].strip()
     last = _TRAILING_BRACKET.sub("", last)  # 各县(市、区) -> 各县
-    return last.endswith(ORGANISATION_ENDS + COLLECTIVE_ENDS)
+    return last.endswith(ORGANISATION_ENDS + COLLECTIVE_ENDS + PERSON_ENDS)
 
 
 def strip_heading_brackets(title: str) -> str:
@@ -231,8 +234,9 @@ def same_organs(a: str | None, b: str | None) -> bool:
 
 
 def order_issuer(heading: str | None) -> str | None:
-    """`中华人民共和国国务院令` -> `国务院`; `浙江省人民政府令` -> `浙江省人民政府`."""
-    match = _ORDER_HEADING.match(compact_key(heading or ""))
+    """`中华人民共和国国务院令` (or its number, `…令第706号`) -> `国务院`; `浙江省人民政府令` ->
+    `浙江省人民政府`."""
+    match = _ORDER_HEADING.match(_ORDER_SEQ.sub("", compact_key(heading or "")))
     if not match:
         return None
     org = match.group("org")
@@ -253,8 +257,9 @@ def headnote_order(lines: list[TextLine]) -> DocNumber | None:
     """A reprinted regulation's 题注 (`(…国务院令第76号发布 …国务院令第588号修订)`) under its
     title: the last order it cites, the one that gave the text its present form."""
     for line in [line for line in lines if line.text.strip()][:HEAD_LINES]:
-        if _HEADNOTE.match(line.text.strip()):
-            orders = [m.number for m in find_doc_numbers(line.text) if m.number.year is None]
+        if HEADNOTE.match(line.text.strip()):
+            undated = _FULL_DATE.sub(" ", line.text)  # `2018年11月6日中华人民共和国国务院令…`
+            orders = [m.number for m in find_doc_numbers(undated) if m.number.year is None]
             return orders[-1] if orders else None
     return None
 
@@ -322,10 +327,8 @@ class DatingClause:
 
 def printed_date(text: str) -> dt.date | None:
     """The 印发 day of the 版记 (`…秘书处 2021年12月6日印发`, the last such line)."""
-    found = None
-    for found in _PRINTED_ON_LINE.finditer(text):
-        pass
-    return parse_date(found.group("date")) if found else None
+    lines = _PRINTED_ON_LINE.findall(text)
+    return parse_date(lines[-1]) if lines else None
 
 
 def event_date(text: str, event: str, signed: dt.date | None) -> dt.date | None:

@@ -32,11 +32,14 @@ MAX_NUMBER_LINE_CHARS = 40  # a line that is a document's own 文号 is short
 _SENTENCE_MARKS = regex.compile(r"[。;；:：!！?？]")
 _CATEGORY_LINE = regex.compile(r"^【[^】]{2,20}】$")
 BAND_HEAD = regex.compile(r"^\p{Han}{2,30}文件$")  # 版头: 嘉兴市人民政府文件
-_ISSUE_NUMBER_LINE = regex.compile(r"第\s*[0-9、]+\s*[期号]")  # a cover's 第11期(总第257期)
+# A cover's 第11期(总第257期); `第4626号提案` in a title is the number of what it answers.
+_ISSUE_NUMBER_LINE = regex.compile(r"第\s*[0-9、]+\s*[期号](?!\p{Han})")
 _ATTACHMENT_MARK = regex.compile(r"^附\s*件\s*[0-9一二三四五六七八九十]*\s*[:：]?$")
 DRAFT_MARKS = ("征求意见稿", "草案", "送审稿", "讨论稿")  # a line or title bracket saying: not final
 _DRAFT_LINE = regex.compile(r"^[(（]?(?:" + "|".join(DRAFT_MARKS) + r")[)）]?$")
 _HAN = regex.compile(r"\p{Han}")
+# A regulation's 题注 under its title: `(1991年3月4日中华人民共和国国务院令第76号发布 …修订)`.
+HEADNOTE = regex.compile(r"^[(（](?:19|20)[0-9]{2}\s*年[^()（）]*(?:发布|公布|通过|修订|修正|施行)")
 # A line that opens with an outline number (`一、财政支持`, `(一)`, `1.`, `第一章`) is a heading
 # of the text, never part of a document's title.
 _OUTLINE_NUMBER = regex.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十0-9]{1,3}[)）]"
@@ -70,7 +73,7 @@ def is_title_line(text: str) -> bool:
             and not _SENTENCE_MARKS.search(text) and not text.endswith(("，", ",", "、"))
             and parse_date(text) is None and parse_doc_number(text) is None
             and not _DRAFT_LINE.match(text) and not _CATEGORY_LINE.match(text)
-            and not _OUTLINE_NUMBER.match(text))
+            and not _OUTLINE_NUMBER.match(text) and not HEADNOTE.match(text))
 
 
 def is_draft_line(text: str) -> bool:

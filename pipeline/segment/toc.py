@@ -37,6 +37,8 @@ _BRACKETED_NUMBER = regex.compile(r"[(（](?P<number>[^()（）]*?号)[)）]")
 # A category heading printed bare: short, and named by what it groups.
 _BARE_CATEGORY = regex.compile(r"^\p{Han}{0,10}(?:文件|政策解读|人事任免|政府令|批复|规章|规范性文件|其他)$")
 _PERIOD_ONLY = regex.compile(r"^[(（][^()（）]+[)）]$")
+# `1. 嘉兴市人民政府关于…`, `(2)…`: a 目录 saved as a numbered list; the number is the list's.
+_LIST_NUMBER = regex.compile(r"^(?:[0-9]{1,3}[.．、)）](?![0-9])|[(（][0-9]{1,3}[)）])\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +148,7 @@ def _entry(lines: list[TextLine], page: int, category: str | None) -> tuple[TocE
     """The entry these lines print, and what a heading on its own line does to the
     category of the entries after it: None (no such heading), the category it opens, or
     "" (it names this entry only, and the entries after it are under no heading)."""
-    text = "".join(line.text.strip() for line in lines)
+    text = _LIST_NUMBER.sub("", "".join(line.text.strip() for line in lines))
     text = _PAGE_REF.sub("", text)
     text = _LEADER.sub("", text).strip()
     number, text = _take_doc_number(text)
