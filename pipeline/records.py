@@ -100,7 +100,7 @@ class Section:
 
     section_id: str
     parent_id: str | None
-    level: int  # 1 = 一、 2 = (一) 3 = 1. 4 = (1)
+    level: int  # depth in the heading tree: 1 = a top heading (第一章, 一、, 附件1), its children 2 ...
     number: str
     heading: str
     path: str  # 二/(三)/7
@@ -108,8 +108,8 @@ class Section:
     char_end: int
 
     def __post_init__(self):
-        if not 1 <= self.level <= 4:
-            raise ValueError(f"section level {self.level} out of 1..4")
+        if not 1 <= self.level <= 8:  # 附件 + 章 节 条 一、 (一) 1. (1)
+            raise ValueError(f"section level {self.level} out of 1..8")
         if not 0 <= self.char_start <= self.char_end:
             raise ValueError(f"bad section span {self.char_start}..{self.char_end}")
 

@@ -84,7 +84,8 @@ SECTIONS = table_schema(
     col("doc_id", _STR, "documents.doc_id", nullable=False),
     col("section_id", _STR, "stable id of the section", nullable=False),
     col("parent_id", _STR, "section_id of the enclosing heading; null at level 1"),
-    col("level", _I32, "1 = 一、 2 = (一) 3 = 1. 4 = (1)", nullable=False),
+    col("level", _I32, "depth in the heading tree: 1 = a top heading (第一章, 一、 with no 章 above it, 附件1, "
+        "注释), 2 = its children (第一条, (一)) ...; number shows the kind", nullable=False),
     col("number", _STR, "the heading's number as printed: 二, (三), 7"),
     col("heading", _STR, "heading text up to the first 。 of the heading line"),
     col("path", _STR, "numbers of the enclosing headings, outermost first: 二/(三)/7", nullable=False),
