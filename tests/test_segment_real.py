@@ -257,6 +257,11 @@ def test_the_clauses_that_date_a_document(text, effective, expiry):
     assert fields.expiry_date(text, got) == expiry
 
 
+def test_the_period_of_one_measure_dates_no_document():
+    text = "对新引进企业给予房租补贴，补贴政策自2024年1月1日至2024年12月31日执行。"
+    assert fields.effective_date(text, SIGNED) is None and fields.expiry_date(text, None) is None
+
+
 def test_a_citation_of_another_documents_start_is_not_this_ones():
     text = ("《某某办法》自2015年1月1日起施行。\n第三十条　本办法自2022年3月1日起施行。")
     assert fields.effective_date(text, SIGNED) == dt.date(2022, 3, 1)

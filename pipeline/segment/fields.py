@@ -402,10 +402,16 @@ def _last_day(phrase: str) -> dt.date | None:
     return dt.date(first.date.year, 12, 31)
 
 
+# Patterns that date the document only in its own clause (`本办法自…至…施行`): elsewhere
+# `…自2024年1月1日至12月31日执行` is the period of one measure.
+_OWN_CLAUSE_ONLY = (_IN_FORCE_BETWEEN,)
+
+
 def _clauses(text: str, patterns) -> list[regex.Match]:
     """Matches of any pattern, the document's own clauses (`本办法自...`) first, then in order."""
     matches = [m for pattern in patterns for m in pattern.finditer(text)]
     own = [m for m in matches if _CLAUSE_NUMBER.sub("", _sentence_opening(text, m.start())).startswith("本")]
+    matches = [m for m in matches if m in own or m.re not in _OWN_CLAUSE_ONLY]
     return sorted(own, key=lambda m: m.start()) + sorted((m for m in matches if m not in own),
                                                          key=lambda m: m.start())
 
