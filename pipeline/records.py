@@ -146,7 +146,9 @@ class Document:
     published_date: dt.date | None = None
     effective_date: dt.date | None = None
     expiry_date: dt.date | None = None
-    validity: str | None = None
+    validity: str | None = None  # on validity_as_of; the writer recomputes it for the run date
+    validity_stated: str | None = None  # the page's own 有效性, when it states one
+    validity_as_of: dt.date | None = None
     is_draft: bool = False
     interprets_doc_number: str | None = None
     index_number: str | None = None

@@ -9,6 +9,7 @@ the stages; pipeline.executors only decides where `process_file` runs.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import resource
 import time
@@ -33,11 +34,32 @@ from pipeline.read import SUPPORTED_SUFFIXES, read
 from pipeline.records import ErrorRow, FileResult
 from pipeline.schema import SCHEMAS
 from pipeline.version import pipeline_version
-from pipeline.write import OutputWriter, SchemaViolation, remove_leftovers, result_rows, write_manifest
+from pipeline.write import (
+    OutputWriter,
+    SchemaViolation,
+    refresh_validity,
+    remove_leftovers,
+    result_rows,
+    write_manifest,
+)
 
 PDF_ENGINES = pdf.ENGINES  # pdfium reads the same text as pdfplumber, the reference, many times faster
 DEFAULT_ENGINE = PDF_ENGINES[0]
 DEFAULT_TIME_LIMIT_S = 600.0  # per file; a 300-page issue reads in well under a minute
+# The run date documents.validity is computed for, when set (YYYY-MM-DD): tests, and a rerun
+# of a night that was missed. Unset, it is today.
+RUN_DATE_VARIABLE = "GAZETTE_TODAY"
+
+
+def run_date() -> dt.date:
+    """The day this run computes documents.validity for: $GAZETTE_TODAY, else today."""
+    value = os.environ.get(RUN_DATE_VARIABLE, "").strip()
+    if not value:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{RUN_DATE_VARIABLE}={value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def find_inputs(root: Path) -> list[InputFile]:
@@ -110,6 +132,8 @@ class RunSummary:
     unchanged: int = 0  # skipped: read by an earlier run, unchanged since
     removed: int = 0  # gone from the input folder: their rows were removed
     documents: int = 0
+    as_of: dt.date | None = None  # the day documents.validity holds for
+    validity_changed: int = 0  # documents kept from earlier runs whose validity this run changed
     rows: dict[str, int] = field(default_factory=dict)
     errors: list[ErrorRow] = field(default_factory=list)
     seconds: float = 0.0
@@ -122,10 +146,13 @@ class RunSummary:
         parts.append(f"{self.unchanged} unchanged")
         if self.removed:
             parts.append(f"{self.removed} removed")
+        documents = "document" if self.validity_changed == 1 else "documents"
+        validity = (f"; validity changed for {self.validity_changed} {documents} read by earlier runs "
+                    f"(as of {self.as_of})" if self.validity_changed else "")
         if not (self.files_read or self.files_failed or self.removed):
-            return ", ".join(parts) + f": nothing to do; {self.seconds:.1f} s"
+            return ", ".join(parts) + f"{validity or ': nothing to do'}; {self.seconds:.1f} s"
         return (", ".join(parts) + f"; {self.documents} documents; rows written: {counts}; "
-                f"errors={len(self.errors)}; {self.seconds:.1f} s")
+                f"errors={len(self.errors)}{validity}; {self.seconds:.1f} s")
 
     def record(self, result: FileResult, rows: dict[str, int]) -> None:
         if result.issue is None:
@@ -145,18 +172,21 @@ def default_workers() -> int:
 def run(input_root: Path, out_dir: Path, *, workers: int | None = None, pdf_engine: str = DEFAULT_ENGINE,
         time_limit_s: float | None = DEFAULT_TIME_LIMIT_S, full: bool = False, scheduler: str | None = None,
         wait_s: float = 0, progress: Callable | None = None,
-        on_error: Callable[[ErrorRow], None] | None = None) -> RunSummary:
+        on_error: Callable[[ErrorRow], None] | None = None, today: dt.date | None = None) -> RunSummary:
     """Read the new and changed inputs under `input_root` and update the tables in `out_dir`.
 
     `scheduler` (a dask.distributed address) reads on that cluster instead of a local pool
     of `workers` processes. Raises pipeline.lock.OutputBusy when another run holds
     `out_dir` for longer than `wait_s` seconds.
+
+    Every run, one that reads nothing included, leaves documents.validity true on `today`
+    (default: run_date()) for every row, those of inputs read by earlier runs too.
     """
     started = time.perf_counter()
     inputs = find_inputs(input_root)
     root = input_root if input_root.is_dir() else input_root.parent
     settings = RunSettings(str(root.resolve()), pipeline_version(), pdf_engine, time_limit_s)
-    summary = RunSummary(files=len(inputs), rows=dict.fromkeys(SCHEMAS, 0))
+    summary = RunSummary(files=len(inputs), rows=dict.fromkeys(SCHEMAS, 0), as_of=today or run_date())
     with output_lock(out_dir, wait_s):
         remove_leftovers(out_dir)
         manifest = read_manifest(out_dir)
@@ -174,8 +204,10 @@ def run(input_root: Path, out_dir: Path, *, workers: int | None = None, pdf_engi
                 results = run_local(plan.to_read, workers, pdf_engine=pdf_engine,
                                     time_limit_s=time_limit_s)
             _write(out_dir, plan, settings, results, summary, progress, on_error)
-        elif plan.refreshed:
-            write_manifest(out_dir, manifest_table(plan.unchanged + plan.other_roots))
+        else:  # no input changed; the calendar did: validity as of today (a read of one column if it holds)
+            summary.validity_changed = refresh_validity(out_dir, summary.as_of) or 0
+            if plan.refreshed:
+                write_manifest(out_dir, manifest_table(plan.unchanged + plan.other_roots))
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -183,7 +215,7 @@ def run(input_root: Path, out_dir: Path, *, workers: int | None = None, pdf_engi
 def _write(out_dir: Path, plan: Plan, settings: RunSettings, results, summary: RunSummary,
            progress: Callable | None, on_error: Callable[[ErrorRow], None] | None) -> None:
     """Stream every result into the tables, then swap them in with the new manifest."""
-    writer = OutputWriter(out_dir, plan.replaced_sources)
+    writer = OutputWriter(out_dir, plan.replaced_sources, summary.as_of)
     manifest = plan.unchanged + plan.other_roots
     try:
         for item, result in (progress(results, total=len(plan.to_read)) if progress else results):
@@ -201,3 +233,4 @@ def _write(out_dir: Path, plan: Plan, settings: RunSettings, results, summary: R
     except BaseException:
         writer.discard()
         raise
+    summary.validity_changed = writer.validity_changed

@@ -15,7 +15,8 @@ import pyarrow as pa
 
 # 2: fact tables filled; dates/appointments gain section_path; evidence_origin
 # 3: gazette_issues.toc, the 目录 as printed with the document found for each entry
-SCHEMA_VERSION = "3"
+# 4: documents.validity_stated and validity_as_of; every run recomputes validity for every row
+SCHEMA_VERSION = "4"
 
 _STR, _I32, _I64, _F64, _BOOL, _DATE = pa.string(), pa.int32(), pa.int64(), pa.float64(), pa.bool_(), pa.date32()
 
@@ -68,9 +69,17 @@ DOCUMENTS = table_schema(
     col("recipients", _STR, "主送机关 line"),
     col("signed_date", _DATE, "成文日期: the date under the signature"),
     col("published_date", _DATE, "发布日期 (web page) or the gazette's 出版 date"),
-    col("effective_date", _DATE, "施行 date resolved from the text"),
-    col("expiry_date", _DATE, "有效期至 date resolved from the text"),
-    col("validity", _STR, "有效 / 失效 / 尚未生效: the page's own 有效性, else computed against the run date from effective/expiry; null for a draft or when neither is known"),
+    col("effective_date", _DATE, "施行 date: a web page's own 实施日期/生效日期, else the text's 施行 clause "
+        "(自印发之日起 = the 版记's 印发 day, else the signed date)"),
+    col("expiry_date", _DATE, "last valid day: a web page's own 失效日期/废止日期, else the text's 有效期 clause"),
+    col("validity", _STR, "有效 / 失效 / 尚未生效 on validity_as_of, recomputed for every row by every run: "
+        "失效 when the page states 失效; else from effective/expiry (失效 once expiry_date has passed, even "
+        "where the page said 有效); else the page's statement; null for a draft its page does not state, "
+        "or when nothing is known"),
+    col("validity_stated", _STR, "the page's own 有效性 (有效性, 时效性, 文件状态) when it was read, as 有效 / 失效 / "
+        "尚未生效 where the word is known; null when the page states none"),
+    col("validity_as_of", _DATE, "the day validity holds for: the run date of the last run over the folder "
+        "(every run sets it on every row)"),
     col("is_draft", _BOOL, "true for a 征求意见稿", nullable=False),
     col("interprets_doc_number", _STR, "for a 政策解读: the 文号 of the document it explains"),
     col("index_number", _STR, "web page 索引号"),

@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.records import DATE_KINDS, EVIDENCE_ORIGINS, FORMATS
+from pipeline.rules import VALIDITY_VALUES
 from pipeline.schema import OUTPUT_TABLES, SCHEMA_VERSION
 from pipeline.write import FACT_TABLES
 
@@ -34,6 +35,7 @@ ALLOWED_VALUES: dict[tuple[str, str], tuple] = {
     ("documents", "source_format"): FORMATS,
     ("gazette_issues", "source_format"): FORMATS,
     ("documents", "script_original"): ("hans", "hant"),
+    ("documents", "validity"): VALIDITY_VALUES,
     ("dates", "kind"): DATE_KINDS,
     ("dates", "precision"): ("day", "month", "year"),
     ("targets", "comparator"): (">=", "<=", "="),

@@ -10,10 +10,14 @@
 - Each table is written to a temporary file in the same folder and renamed over the old
   one, so a reader sees the old table or the new one, never half of one. The manifest
   is renamed last.
+- documents.validity depends on the calendar, not only on the inputs: every run recomputes
+  it for every row, kept or new, as of the run date (validity_as_of), and a run that reads
+  nothing rewrites documents.parquet (atomically) once a day for it (refresh_validity).
 """
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 import shutil
 import tempfile
@@ -26,6 +30,7 @@ import pyarrow.parquet as pq
 
 from pipeline.manifest import MANIFEST_FILE
 from pipeline.records import Document, ErrorRow, FileResult, Issue, Provenance
+from pipeline.rules import VALIDITY_VALUES
 from pipeline.schema import SCHEMA_VERSION, SCHEMAS
 
 _BATCH_ROWS = 8192  # rows of one table kept in memory before they go to the staging file ...
@@ -191,6 +196,98 @@ def _kept_batches(path: Path, table: str, replaced_sources: set[str]) -> Iterato
             yield batch
 
 
+# --- documents.validity, as of the run date ------------------------------------------------
+
+_VALIDITY_INPUTS = ("validity", "validity_stated", "validity_as_of", "effective_date", "expiry_date", "is_draft")
+
+
+def validity_on(as_of: dt.date, *, stated: str | None, effective: dt.date | None, expiry: dt.date | None,
+                is_draft: bool) -> str | None:
+    """A document's validity on `as_of`. 失效 when its page states 失效 (a repeal is not
+    undone); for a draft, only what its page states; else what its dates give
+    (segment.fields.validity: 失效 once expiry_date has passed, though the page said 有效 when
+    it was read; 有效 once effective_date has come); else what its page states."""
+    from pipeline.segment.fields import validity  # loads the segmenter: only when rows are recomputed
+
+    said = stated if stated in VALIDITY_VALUES else None
+    if said == "失效" or is_draft:
+        return said
+    return validity(effective, expiry, as_of) or said
+
+
+def _stated_before(old: str | None, effective: dt.date | None, expiry: dt.date | None, is_draft: bool,
+                   as_of: dt.date) -> str | None:
+    """What the page of a row written before validity_stated existed (schema version 3)
+    stated: its old validity when its dates could not have given that on any day up to
+    `as_of`, so its page said so; else None (its dates gave it, and they still decide)."""
+    if old is None:
+        return None
+    if is_draft or old not in VALIDITY_VALUES:
+        return old  # a draft's came only from its page; so did a word the date rule never gives
+    dated = {
+        "失效": expiry is not None and expiry < as_of,
+        "有效": (effective is not None or expiry is not None) and (effective is None or effective <= as_of),
+        "尚未生效": effective is not None,
+    }
+    return None if dated[old] else old
+
+
+def _with_validity(batch: pa.RecordBatch, as_of: dt.date) -> tuple[pa.RecordBatch, int]:
+    """A documents batch with validity recomputed for `as_of`, and how many rows it changed.
+    A row with neither validity_stated nor validity_as_of predates them: its statement is
+    recovered from its old validity where only a statement explains it (_stated_before)."""
+    rows = batch.select(list(_VALIDITY_INPUTS)).to_pylist()
+    stated = [row["validity_stated"] if row["validity_stated"] is not None or row["validity_as_of"] is not None
+              else _stated_before(row["validity"], row["effective_date"], row["expiry_date"], row["is_draft"], as_of)
+              for row in rows]
+    validity = [validity_on(as_of, stated=said, effective=row["effective_date"], expiry=row["expiry_date"],
+                            is_draft=row["is_draft"]) for said, row in zip(stated, rows, strict=True)]
+    new = {"validity": validity, "validity_stated": stated, "validity_as_of": [as_of] * len(rows)}
+    arrays = [pa.array(new[field.name], type=field.type) if field.name in new else batch.column(index)
+              for index, field in enumerate(batch.schema)]
+    changed = sum(row["validity"] != value for row, value in zip(rows, validity, strict=True))
+    return pa.RecordBatch.from_arrays(arrays, schema=batch.schema), changed
+
+
+def refresh_validity(out_dir: Path, as_of: dt.date) -> int | None:
+    """For a run that reads no input: documents.parquet again with validity as of `as_of`,
+    written like every table (a temporary file beside it, fsync, rename), when any row's
+    validity_as_of is another day; None when it already holds for `as_of` (nothing is
+    written: a second run on the same day costs a read of one small column). Returns the
+    rows whose validity changed. A folder of an older schema version is left as it is for
+    the next run that reads an input, which upgrades all its tables together."""
+    path = out_dir / "documents.parquet"
+    if not path.exists():
+        return None
+    try:
+        parquet = pq.ParquetFile(path)
+        version = (parquet.schema_arrow.metadata or {}).get(b"schema_version", b"").decode()
+        if version != SCHEMA_VERSION:
+            return None
+        as_of_column = parquet.read(columns=["validity_as_of"]).column(0)
+    except Exception as exc:
+        raise OutputError(f"{path} is not a readable Parquet file ({exc}); move it away or rerun into "
+                          "an empty folder") from exc
+    days = pc.min_max(as_of_column).as_py()
+    if as_of_column.null_count == 0 and (len(as_of_column) == 0 or days["min"] == days["max"] == as_of):
+        return None
+    tmp = _temporary(path)
+    out = _RowGroups(tmp, SCHEMAS["documents"])
+    changed = 0
+    try:
+        for batch in _kept_batches(path, "documents", set()):
+            batch, n = _with_validity(batch, as_of)
+            changed += n
+            out.write(batch)
+        out.close()
+        _fsync(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return changed
+
+
 def write_atomic(table: pa.Table, path: Path) -> None:
     """Write to a temporary file beside `path`, fsync, then rename over it."""
     tmp = _temporary(path)
@@ -258,12 +355,17 @@ class OutputWriter:
     writes the manifest last. A run killed before the renames leaves every table as it
     was; one killed between two renames leaves each table whole (old or new) and the
     manifest old, so the next run reads those inputs again and the tables agree again.
+
+    Every documents row, kept or new, leaves with its validity as of `as_of` (default:
+    today); `validity_changed` counts the kept rows whose validity that changed.
     """
 
-    def __init__(self, out_dir: Path, replaced_sources: set[str]):
+    def __init__(self, out_dir: Path, replaced_sources: set[str], as_of: dt.date | None = None):
         out_dir.mkdir(parents=True, exist_ok=True)
         self.out_dir = out_dir
         self.replaced_sources = set(replaced_sources)
+        self.as_of = as_of or dt.date.today()
+        self.validity_changed = 0
         self.staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
         self._buffers: dict[str, list[pa.Table]] = {table: [] for table in SCHEMAS}
         self._buffered = dict.fromkeys(SCHEMAS, 0)
@@ -315,11 +417,14 @@ class OutputWriter:
         out = _RowGroups(tmp, SCHEMAS[table])
         try:
             for batch in _kept_batches(path, table, self.replaced_sources):
+                if table == "documents":
+                    batch, changed = _with_validity(batch, self.as_of)
+                    self.validity_changed += changed
                 out.write(batch)
             staged = self.staging / f"{table}.parquet"
             if staged.exists():
                 for batch in pq.ParquetFile(staged).iter_batches(batch_size=_BATCH_ROWS):
-                    out.write(batch)
+                    out.write(_with_validity(batch, self.as_of)[0] if table == "documents" else batch)
             out.close()
             _fsync(tmp)
         except BaseException:
@@ -339,11 +444,12 @@ def write_manifest(out_dir: Path, manifest: pa.Table) -> None:
     write_atomic(manifest, out_dir / MANIFEST_FILE)
 
 
-def write_tables(out_dir: Path, rows: dict[str, list[dict]], replaced_sources: set[str]) -> dict[str, int]:
+def write_tables(out_dir: Path, rows: dict[str, list[dict]], replaced_sources: set[str],
+                 as_of: dt.date | None = None) -> dict[str, int]:
     """Write rows (per table) under `out_dir` in one go, replacing those of
-    `replaced_sources`; returns the rows written per table. A schema violation leaves the
-    previous output as it was."""
-    writer = OutputWriter(out_dir, replaced_sources)
+    `replaced_sources`, with validity as of `as_of` (default: today); returns the rows
+    written per table. A schema violation leaves the previous output as it was."""
+    writer = OutputWriter(out_dir, replaced_sources, as_of)
     try:
         added = writer.add(rows)
     except BaseException:

@@ -52,8 +52,10 @@ def test_a_failed_write_leaves_the_previous_tables_untouched(tmp_path):
        signed=st.none() | st.dates(dt.date(1949, 1, 1), dt.date(2100, 1, 1)), draft=st.booleans())
 def test_documents_survive_a_parquet_round_trip(tmp_path_factory, title, year, signed, draft):
     out = tmp_path_factory.mktemp("rt")
-    row = document_row(a_document(title=title, doc_year=year, signed_date=signed, is_draft=draft))
-    write_tables(out, {"documents": [row]}, {"a.txt"})
+    as_of = dt.date(2026, 1, 1)  # the run date validity is computed for, which the row states
+    row = document_row(a_document(title=title, doc_year=year, signed_date=signed, is_draft=draft,
+                                  validity_as_of=as_of))
+    write_tables(out, {"documents": [row]}, {"a.txt"}, as_of=as_of)
     back = pq.read_table(out / "documents.parquet").to_pylist()
     assert back == [row]
 

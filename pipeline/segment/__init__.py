@@ -165,6 +165,8 @@ def _document(raw: RawIssue, meta: IssueMeta, span: DocumentSpan, position: int,
         effective_date=effective,
         expiry_date=expiry,
         validity=stated_validity or (None if is_draft else fields.validity(effective, expiry, today)),
+        validity_stated=stated_validity,
+        validity_as_of=today,
         is_draft=is_draft,
         interprets_doc_number=(fields.interpreted_number(title, text, numbers_by_title)
                                if kind == "政策解读" else None),
