@@ -265,3 +265,31 @@ def test_the_period_of_one_measure_dates_no_document():
 def test_a_citation_of_another_documents_start_is_not_this_ones():
     text = ("《某某办法》自2015年1月1日起施行。\n第三十条　本办法自2022年3月1日起施行。")
     assert fields.effective_date(text, SIGNED) == dt.date(2022, 3, 1)
+
+
+# --- page headlines that are not the title ----------------------------------------------
+
+NOTICE_LINES = lines_of("广州市民政局关于印发广州市社区养老服务管理办法的通知\n穗民规字〔2024〕3号\n各区民政局：\n"
+                        "现将《广州市社区养老服务管理办法》印发给你们，请认真贯彻执行。")
+
+
+@pytest.mark.parametrize("headline", ["政策文件", "广州市人民政府门户网站"])
+def test_a_headline_that_names_no_document_gives_way_to_the_printed_title(headline):
+    assert fields.page_title(None, headline, NOTICE_LINES) == "广州市民政局关于印发广州市社区养老服务管理办法的通知"
+
+
+def test_a_metadata_title_cut_short_gives_way(tmp_path):
+    page = write(tmp_path, "cut.html", """<html><head><meta charset="utf-8"></head><body>
+<table><tr><td>标　　题：</td><td>广州市民政局关于印发广州市社区养老服务…</td></tr></table>
+<div><p>广州市民政局关于印发广州市社区养老服务管理办法的通知</p><p>穗民规字〔2024〕3号</p><p>各区民政局：</p>
+<p>现将《广州市社区养老服务管理办法》印发给你们，请认真贯彻执行。执行中遇到的问题，请径向市民政局反映。为做好社区养老服务工作，各区要加强组织领导，
+落实工作责任，完善服务设施，提升服务质量，确保各项措施落到实处，让老年人享有更好的养老服务。</p>
+<p>广州市民政局</p><p>2024年3月1日</p></div></body></html>""")
+    assert only_document(page).title == "广州市民政局关于印发广州市社区养老服务管理办法的通知"
+    assert fields.page_title("广州市社区养老服务管理办法", None, NOTICE_LINES) == "广州市社区养老服务管理办法"
+
+
+@pytest.mark.parametrize("headline", ["关于印发某某办法的通知_广州市人民政府门户网站", "关于印发某某办法的通知-中国政府网",
+                                      "关于印发某某办法的通知 - 宁波市人民政府"])
+def test_the_sites_name_after_a_headline_is_dropped(headline):
+    assert fields.strip_site_decoration(headline) == "关于印发某某办法的通知"

@@ -23,12 +23,21 @@ from dataclasses import dataclass
 
 import regex
 
+from pipeline import rules
 from pipeline.dates import add_months, add_years, find_dates, parse_date
 from pipeline.docnumber import DocNumber, find_doc_numbers, parse_doc_number
 from pipeline.numerals import numeral_value
 
 from .lines import TextLine, compact_key
-from .split import BAND_HEAD, DRAFT_MARKS, HEADNOTE, is_draft_line, is_title_line, number_line
+from .split import (
+    BAND_HEAD,
+    DRAFT_MARKS,
+    HEADNOTE,
+    is_draft_line,
+    is_title_line,
+    looks_like_title,
+    number_line,
+)
 
 HEAD_LINES = 8  # the head (title, 文号, 主送) is within a document's first lines
 MAX_RECIPIENTS_CHARS = 120
@@ -82,6 +91,7 @@ _ORDER_SEQ = regex.compile(r"第?[0-9]{1,5}号$")
 _BOOK_TITLE = regex.compile(r"《(?P<title>[^《》\n]{2,80})》")
 # Central organs sign without the state's name: 中华人民共和国国务院令 is issued by 国务院.
 _STATE_NAME = "中华人民共和国"
+_LABEL_OPENING = regex.compile(r"^(?P<label>\p{Han}(?:[ \u3000]*\p{Han}){1,9})[ \u3000]*[:：]")
 _FULL_DATE = regex.compile(r"(?:19|20)[0-9]{2}\s*年\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日")
 # Separators between the organs of a joint issuer: `国务院、中央军委`, `广州市民政局 广州市财政局`.
 _ORGAN_SEPARATORS = regex.compile(r"[\s、,，]+")
@@ -90,7 +100,8 @@ _RECIPIENT_SEPARATOR = regex.compile(r"[,，、]")
 _TRAILING_BRACKET = regex.compile(r"[(（][^()（）]*[)）]$")
 _HEADING_BRACKETS = regex.compile(r"^【([^】]+)】")
 _DRAFT_MARK_BRACKET = regex.compile(r"[(（](?:" + "|".join(DRAFT_MARKS) + r")[)）]\s*$")
-_SITE_NAME = regex.compile(r"\s*(?:[_|｜]|\s[-–—]\s)\s*[^_|｜]{2,30}(?:网站|政府|门户|网|平台)\s*$")
+_SITE_NAME = regex.compile(r"\s*(?:[_|｜]|\s*[-–—]\s*)\s*[^_|｜\-–—]{2,30}(?:网站|政府|门户|网|平台)\s*$")
+_ELLIPSES = ("…", "...", "。。。")
 _SITE_PREFIX = regex.compile(r"^(?P<prefix>[^:：]{1,8})[:：](?P<rest>.{6,})$")
 _NOT_IN_ORGANISATION = regex.compile(r"[。;；:：,，、()（）《》0-9]")
 
@@ -138,12 +149,20 @@ def read_head(lines: list[TextLine]) -> Head:
             if compact_key(text) != compact_key("".join(title_lines)):  # a title printed twice counts once
                 title_lines.append(text)
             continue
+        if not title_lines and _is_page_label(text):
+            continue  # `标题:…`, `发布时间:…`: a page's metadata printed above the document
         title_done = True
         if len(text) > MAX_RECIPIENTS_CHARS:
             break  # the body has begun
     title = "".join(title_lines) or None
     draft = draft or has_draft_mark(title)
     return Head(title=title, doc_number=number, is_draft=draft, recipients=recipients, issuer_hint=band)
+
+
+def _is_page_label(text: str) -> bool:
+    """A line that opens with a known metadata label (`标题：…`, `发布日期：…`, label_aliases.tsv)."""
+    match = _LABEL_OPENING.match(text)
+    return bool(match) and rules.is_metadata_label(match.group("label"))
 
 
 def _is_recipients(text: str) -> bool:
@@ -185,16 +204,22 @@ def page_title(stated: str | None, headline: str | None, lines: list[TextLine]) 
     """A web page's document title: the 标题 its metadata block states; else its headline
     (<h1>, ArticleTitle, <title>) without the site's decoration, unless a title printed at
     the top of the text names more, as a notice that issues the headlined 办法 does
-    (`…关于印发广州市天河区…实施办法的通知` under the headline `广州市天河区…实施办法`)."""
-    if stated:
+    (`…关于印发广州市天河区…实施办法的通知` under the headline `广州市天河区…实施办法`), or
+    the headline names no document at all (`政策文件`, the site's name)."""
+    if stated and not stated.rstrip().endswith(_ELLIPSES):  # a block may cut a long 标题 short
         return stated
     headline = strip_site_decoration(headline) if headline else None
-    if headline:
-        key = compact_key(headline)
-        for printed in _title_runs(lines):
-            if len(printed) > len(headline) and "关于" in printed and key in compact_key(printed):
-                return printed
-    return headline
+    if not headline:
+        return None  # the head of the text decides
+    runs = _title_runs(lines)
+    key = compact_key(headline)
+    for printed in runs:
+        if len(printed) > len(headline) and "关于" in printed and key in compact_key(printed):
+            return printed
+    if looks_like_title(headline):
+        return headline
+    # A headline that names no document (a column's name, the site's own): the printed title.
+    return next((printed for printed in runs if looks_like_title(printed)), headline)
 
 
 def _title_runs(lines: list[TextLine]) -> list[str]:
@@ -202,7 +227,8 @@ def _title_runs(lines: list[TextLine]) -> list[str]:
     runs, run = [], []
     for line in [line for line in lines if line.text.strip()][:HEAD_LINES + 4]:
         if is_title_line(line.text):
-            run.append(line.text.strip())
+            if compact_key(line.text) != compact_key("".join(run)):  # printed twice, once
+                run.append(line.text.strip())
             continue
         if run:
             runs.append("".join(run))
