@@ -290,6 +290,7 @@ def test_a_metadata_title_cut_short_gives_way(tmp_path):
 
 
 @pytest.mark.parametrize("headline", ["关于印发某某办法的通知_广州市人民政府门户网站", "关于印发某某办法的通知-中国政府网",
-                                      "关于印发某某办法的通知 - 宁波市人民政府"])
+                                      "关于印发某某办法的通知 - 宁波市人民政府", "关于印发某某办法的通知_政府信息公开专栏",
+                                      "中国政府网｜关于印发某某办法的通知"])
 def test_the_sites_name_after_a_headline_is_dropped(headline):
     assert fields.strip_site_decoration(headline) == "关于印发某某办法的通知"

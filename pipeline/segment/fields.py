@@ -101,6 +101,7 @@ _TRAILING_BRACKET = regex.compile(r"[(（][^()（）]*[)）]$")
 _HEADING_BRACKETS = regex.compile(r"^【([^】]+)】")
 _DRAFT_MARK_BRACKET = regex.compile(r"[(（](?:" + "|".join(DRAFT_MARKS) + r")[)）]\s*$")
 _SITE_NAME = regex.compile(r"\s*(?:[_|｜]|\s*[-–—]\s*)\s*[^_|｜\-–—]{2,30}(?:网站|政府|门户|网|平台)\s*$")
+_TITLE_PARTS = regex.compile(r"\s*[_|｜]\s*|\s+[-–—]\s+")
 _ELLIPSES = ("…", "...", "。。。")
 _SITE_PREFIX = regex.compile(r"^(?P<prefix>[^:：]{1,8})[:：](?P<rest>.{6,})$")
 _NOT_IN_ORGANISATION = regex.compile(r"[。;；:：,，、()（）《》0-9]")
@@ -192,7 +193,13 @@ def strip_draft_mark(title: str) -> str:
 def strip_site_decoration(title: str) -> str:
     """A web page's title without what the site adds: a short prefix before a colon
     (`杭州:关于加快...的实施意见`) and the site's name after a separator
-    (`...的通知_嘉兴市人民政府门户网站`, `...的通知 - 宁波市人民政府`)."""
+    (`...的通知_嘉兴市人民政府门户网站`, `...的通知 - 宁波市人民政府`), or any part that is
+    not the document's when another is (`国务院关于…的通知_政府信息公开专栏`, `中国政府网|…的意见`)."""
+    parts = [part.strip() for part in _TITLE_PARTS.split(title) if part.strip()]
+    if len(parts) > 1:
+        titled = [part for part in parts if looks_like_title(part)]
+        if len(titled) == 1:
+            title = titled[0]
     title = _SITE_NAME.sub("", title)
     match = _SITE_PREFIX.match(title)
     if match and "关于" not in match.group("prefix") and "的" not in match.group("prefix"):
