@@ -249,6 +249,9 @@ SIGNED = dt.date(2021, 12, 1)
      dt.date(2021, 12, 6), dt.date(2026, 12, 5)),
     ("本细则自印发之日起施行，有效期限为3年。", SIGNED, dt.date(2024, 11, 30)),
     ("本规定自公布之日起施行。", SIGNED, None),
+    ("本办法从2022年1月1日起施行，施行期限为2年。", dt.date(2022, 1, 1), dt.date(2023, 12, 31)),
+    ("本措施自2023年7月1日起实施，有效至2025年6月30日。", dt.date(2023, 7, 1), dt.date(2025, 6, 30)),
+    ("本办法自印发之日起试行，试行期一年。", SIGNED, dt.date(2022, 11, 30)),
     ("7.3 本预案自印发之日起实施。", SIGNED, None),
 ])
 def test_the_clauses_that_date_a_document(text, effective, expiry):

@@ -59,8 +59,9 @@ COLLECTIVE_ENDS = ("部门", "单位", "机关", "机构", "企业", "处室", "
 PERSON_ENDS = ("主席", "委员", "代表", "同志", "先生", "女士", "总理", "委员长", "部长", "省长", "市长")
 _NUMBER = r"(?P<n>[0-9]{1,3}|[一二两三四五六七八九十]{1,3})"
 _PUBLISHED_EVENT = r"(?:公布|印发|发布|发文|签发|颁布|下发|公告)"
-_COMES_INTO_FORCE = r"(?:正式)?(?:开始)?(?:施行|实施|执行|生效)"
-_EFFECTIVE_ON_EVENT = regex.compile(rf"自(?P<event>{_PUBLISHED_EVENT})之日起{_COMES_INTO_FORCE}")
+_COMES_INTO_FORCE = r"(?:正式)?(?:开始)?(?:施行|实施|执行|生效|试行)"
+_SINCE = r"(?:自|从)"
+_EFFECTIVE_ON_EVENT = regex.compile(rf"{_SINCE}(?P<event>{_PUBLISHED_EVENT})之日起{_COMES_INTO_FORCE}")
 # `自2012年2月1日至2017年1月31日施行`: both ends in one clause.
 _IN_FORCE_BETWEEN = regex.compile(
     rf"自(?P<date>[^。;；,，自至]{{3,20}}?)(?:起)?至(?P<until>[^。;；,，]{{3,20}}?)(?:止)?{_COMES_INTO_FORCE}")
@@ -75,10 +76,12 @@ _PUBLISHED_ON = regex.compile(
 _CLAUSE_NUMBER = regex.compile(r"^(?:第[一二三四五六七八九十百零〇0-9]+条|[一二三四五六七八九十]+[、.．]"
                                r"|[(（][一二三四五六七八九十0-9]+[)）]|[0-9]+(?:\.[0-9]+)*[、.．]?)\s*")
 _EFFECTIVE_AFTER_EVENT = regex.compile(
-    rf"自{_PUBLISHED_EVENT}之日(?:起)?{_NUMBER}(?P<unit>日|天|个月)(?:后|以后){_COMES_INTO_FORCE}")
-_EFFECTIVE_ON_DATE = regex.compile(rf"自(?P<date>[^。;；,，自]{{3,20}}?)起{_COMES_INTO_FORCE}")
-_EXPIRY_ON_DATE = regex.compile(r"有效期(?:至|截至|截止至|截止到|到)(?P<date>[^。;；,，]{3,20})")
-_EXPIRY_PERIOD = regex.compile(rf"有效期(?:限)?(?:为|是)?{_NUMBER}(?P<unit>年|个月)")
+    rf"{_SINCE}{_PUBLISHED_EVENT}之日(?:起)?{_NUMBER}(?P<unit>日|天|个月)(?:后|以后){_COMES_INTO_FORCE}")
+_EFFECTIVE_ON_DATE = regex.compile(rf"(?:{_SINCE}|于)(?P<date>[^。;；,，自从]{{3,20}}?)起{_COMES_INTO_FORCE}")
+# How a document names the time it holds: 有效期(限), 施行/执行/实施期限, 试行期.
+_TERM = r"(?:有效期限|有效期|(?:施行|执行|实施)期限|试行期限|试行期)"
+_EXPIRY_ON_DATE = regex.compile(rf"(?:{_TERM}(?:为|是)?|有效)(?:至|截至|截止至|截止到|到)(?P<date>[^。;；,，]{{3,20}})")
+_EXPIRY_PERIOD = regex.compile(rf"{_TERM}(?:为|是)?{_NUMBER}(?P<unit>年|个月)")
 _INTERPRETER = regex.compile(r"解读(?:机关|单位|部门)\s*[:：]\s*(?P<name>[^。;；,，\n]+)")
 _INTERPRETED_TITLE = regex.compile(r"《(?P<title>[^《》]+)》[^《》]*解读$")
 # The issuer opens a title before 关于, or before the verb of a 转发/批转/印发 title
