@@ -129,6 +129,23 @@ def is_metadata_label(label: str) -> bool:
     return label in labels or _t2s().convert(label) in labels
 
 
+@cache
+def words(name: str, kind: str | None = None) -> tuple[str, ...]:
+    """The words of a word-list file (`word<TAB>kind<TAB>source`), longest first so that an
+    alternation tries `截止到` before `截止`; only those of `kind` when it is given."""
+    return tuple(sorted((word for word, value in table(name).items() if kind is None or value == kind),
+                        key=lambda word: (-len(word), word)))
+
+
+@cache
+def alternation(name: str, kind: str | None = None) -> str:
+    """A regular-expression alternation of `words(name, kind)`, each escaped, for a pattern
+    to embed: `rf"(?:{rules.alternation('pay_words.tsv', 'pays')})"`."""
+    import regex  # the project's regex module; only patterns need it
+
+    return "|".join(regex.escape(word) for word in words(name, kind))
+
+
 def meta_column(name: str) -> str | None:
     """The documents column a page's `<meta name=...>` tag states (meta_names.tsv), or None."""
     return table("meta_names.tsv").get(name.strip().lower())

@@ -16,6 +16,7 @@ import datetime as dt
 
 import regex
 
+from pipeline import rules
 from pipeline.dates import DATE_MARK, DateMention, add_months, find_dates, make_date
 from pipeline.records import DateRow
 from pipeline.segment.fields import effective_clause, expiry_clause, find_signature
@@ -28,7 +29,7 @@ _RANGE_ONLY = regex.compile(_RANGE)
 _YEAR_RANGE = regex.compile(rf"(?<![0-9])(?P<y1>(?:19|20)[0-9]{{2}})\s*年?{_RANGE}(?P<y2>(?:19|20)[0-9]{{2}})\s*年")
 _MONTH_RANGE = regex.compile(rf"(?P<y>(?:19|20)[0-9]{{2}})\s*年\s*(?P<m1>1[0-2]|0?[1-9])\s*月{_RANGE}"
                              rf"(?P<m2>1[0-2]|0?[1-9])\s*月(?!\s*[0-9一二三四五六七八九十]+\s*[日号])")
-_BY = regex.compile(r"(?:到|至|截至|截止到|截止|力争到|争取到|力争在|力争|于)\s*$")
+_BY = regex.compile(rf"(?:{rules.alternation('goal_year_words.tsv')})\s*$")  # 到2027年, 力争到…, 于2024年底前
 _END_OF = regex.compile(r"(?P<end>底|末)?(?P<before>前|之前|以前)?")  # matched at the date's end
 # A month's or the year's end without a year: `6月底前`, `年底前` (the document's year).
 _MONTH_END = regex.compile(r"(?<![0-9年])(?P<month>1[0-2]|0?[1-9])\s*月(?:底|末)(?:前|之前|以前)?")

@@ -29,7 +29,7 @@ from .indicator import words
 from .quantities import Quantity
 from .text import DocumentText, Span, split_top_level
 
-_PAYS = regex.compile(r"给予|予以|奖励|补助|补贴|资助|贴息|奖补")
+_PAYS = regex.compile(rules.alternation("pay_words.tsv", "pays"))
 _CAP_WORDS = regex.compile(r"最高|不超过|不高于|封顶|上限|最多")
 _GIVES = regex.compile(r"给予|予以|奖励|补助|补贴|资助|奖补|发放|再给|一次性")
 _BUDGET = regex.compile(r"总额|总量|预算|规模")

@@ -24,7 +24,8 @@ from .quantities import Quantity
 from .text import DocumentText, Span, inside_brackets, split_top_level
 
 # A goal year: 到2027年, 力争到2026年底, 至2025年末, or a year opening a clause (2026年,).
-_GOAL_YEAR = regex.compile(r"(?:(?P<by>到|至|截至|截止到|截止|力争到|争取到|力争在|力争|争取)\s*)?"
+_GOAL_YEAR = regex.compile(rf"(?:(?P<by>{rules.alternation('goal_year_words.tsv', 'by')}|"
+                           rf"{rules.alternation('goal_year_words.tsv', 'commit')})\s*)?"
                            r"(?P<year>20[0-9]{2})\s*年(?P<tail>度|底|末|前|年底)?")
 _COMMITMENT = regex.compile(r"力争|确保|争取")
 # `不(得)低于` is at least, `低于` at most: the negated forms are tried first.
@@ -37,7 +38,7 @@ _AT_MOST_AFTER = regex.compile(r"^(?:[(（]含[)）])?(?:以下|以内|之内)")
 _THRESHOLD_OF_NOUN = regex.compile(r"^(?:[(（]含[)）])?(?:以上|以下|以内)?(?:[(（]含[)）])?的")
 _QUALIFIER = regex.compile(r"^(?:[(（]含[)）])?(?:以上|及以上|以下|以内)?(?:[(（]含[)）])?")
 # A sentence that pays money: its amounts are subsidies, its thresholds conditions.
-_PAYS = regex.compile(r"给予|予以|奖励|补助|补贴|资助|贴息|奖补|扶持资金")
+_PAYS = regex.compile(rules.alternation("pay_words.tsv"))  # paying words and the funds that pay
 _CLAUSE_END = regex.compile(r"[，,；;。：:、！？!?]")
 _CLAUSE_START = "，,；;。：:、！？!?\n"
 
