@@ -115,6 +115,19 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
+class TextSpan:
+    """Characters [start, end) of a document's text: where segmentation read a field, so
+    extraction cites it without reading the text again."""
+
+    start: int
+    end: int
+
+    def __post_init__(self):
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"bad text span {self.start}..{self.end}")
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """One 公文 (or a web page, or a standalone text) with its metadata.
 
@@ -159,6 +172,11 @@ class Document:
     gazette_issue: str | None = None
     gazette_issue_total: str | None = None
     sections: tuple[Section, ...] = ()
+    # Where the text states signed_date (the date line under the signature), effective_date
+    # and expiry_date (their clauses); None where the field is not read from the text.
+    signed_at: TextSpan | None = None
+    effective_at: TextSpan | None = None
+    expiry_at: TextSpan | None = None
 
     def __post_init__(self):
         if self.char_end - self.char_start != len(self.text):
@@ -369,6 +387,6 @@ def _pickled_as_field_values(cls: type) -> None:
     cls.__reduce__ = __reduce__
 
 
-for _record in (PageSpan, RawIssue, Section, Document, Issue, Provenance, TargetRow, SubsidyRow,
+for _record in (PageSpan, RawIssue, Section, TextSpan, Document, Issue, Provenance, TargetRow, SubsidyRow,
                 ResponsibleUnitRow, DateRow, AppointmentRow, ErrorRow, FileResult):
     _pickled_as_field_values(_record)

@@ -43,7 +43,7 @@ FACT_TABLES = {  # record class name -> table
     "DateRow": "dates", "AppointmentRow": "appointments",
 }
 # Document fields that place it in the issue text, not columns of the documents table.
-_DOCUMENT_INTERNAL = {"char_start", "char_end", "sections"}
+_DOCUMENT_INTERNAL = {"char_start", "char_end", "sections", "signed_at", "effective_at", "expiry_at"}
 
 
 class SchemaViolation(ValueError):

@@ -51,3 +51,35 @@ def test_a_web_pages_publication_date_comes_from_its_metadata_without_a_span():
 def test_a_cited_document_s_dates_are_events_not_this_documents_effective_date():
     rows = dates("根据《某办法》(自2018年5月1日起施行)制定。", signed=None)
     assert rows == [("event", D(2018, 5, 1), "day", "2018年5月1日")]
+
+
+# --- real wordings (issue 15) -----------------------------------------------------------
+
+def test_a_statistical_reference_to_last_year_is_no_deadline():
+    """A statistics bulletin: `比上年末增长` refers to last year's end, it sets no date."""
+    rows = dates("年末全市户籍人口比上年末增加1.2万人。", signed=D(2024, 3, 1))
+    assert [r for r in rows if r[0] == "deadline"] == []
+
+
+def test_a_past_event_is_an_event_whatever_word_precedes_it():
+    rows = dates("《实施意见》已于2017年印发,各地要认真落实,于2025年6月30日前完成评估。", signed=D(2024, 3, 1))
+    assert rows == [("event", D(2017, 1, 1), "year", "2017年"),
+                    ("deadline", D(2025, 6, 30), "day", "2025年6月30日前")]
+
+
+def test_a_month_in_chinese_numerals_ends_in_the_documents_year():
+    assert dates("各区于六月底前报送自查报告。", signed=D(2024, 3, 1)) == [("deadline", D(2024, 6, 30), "day", "六月底前")]
+
+
+def test_ranges_with_any_dash_are_periods():
+    """govcn-052: 内地西藏班 `1997年4月―1998年2月` (U+2015 between the dates)."""
+    rows = dates("招生工作于1997年4月―1998年2月分批进行。", signed=D(1996, 7, 17))
+    assert rows == [("period_start", D(1997, 4, 1), "month", "1997年4月―1998年2月"),
+                    ("period_end", D(1998, 2, 1), "month", "1997年4月―1998年2月")]
+
+
+def test_a_year_in_a_heading_names_a_part_of_the_text():
+    text = "二、2025年重点任务\n(一)到2025年底,建成智慧养老服务平台。"
+    rows = dates(text, signed=D(2024, 12, 1))
+    assert ("event", D(2025, 1, 1), "year", "2025年") in rows
+    assert ("deadline", D(2025, 12, 31), "day", "2025年底") in rows

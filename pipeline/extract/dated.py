@@ -13,18 +13,19 @@ issue's (documents.published_date), stated outside the document's text: no row.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import regex
 
 from pipeline import rules
 from pipeline.dates import DATE_MARK, DateMention, add_months, find_dates, make_date
+from pipeline.numerals import numeral_value
 from pipeline.records import DateRow
-from pipeline.segment.fields import effective_clause, expiry_clause, find_signature
-from pipeline.segment.lines import lines_of
 
 from .text import DocumentText, Span
 
-_RANGE = r"\s*(?:-|—|–|~|～|至|到)+\s*"
+# Any dash between two dates makes a range: 1997年4月―1998年2月 (U+2015), －, ‒, 〜 ...
+_RANGE = r"\s*(?:-|—|–|―|‐|‑|‒|－|~|～|〜|至|到)+\s*"
 _RANGE_ONLY = regex.compile(_RANGE)
 _YEAR_RANGE = regex.compile(rf"(?<![0-9])(?P<y1>(?:19|20)[0-9]{{2}})\s*年?{_RANGE}(?P<y2>(?:19|20)[0-9]{{2}})\s*年")
 _MONTH_RANGE = regex.compile(rf"(?P<y>(?:19|20)[0-9]{{2}})\s*年\s*(?P<m1>1[0-2]|0?[1-9])\s*月{_RANGE}"
@@ -32,8 +33,12 @@ _MONTH_RANGE = regex.compile(rf"(?P<y>(?:19|20)[0-9]{{2}})\s*年\s*(?P<m1>1[0-2]
 _BY = regex.compile(rf"(?:{rules.alternation('goal_year_words.tsv')})\s*$")  # 到2027年, 力争到…, 于2024年底前
 _END_OF = regex.compile(r"(?P<end>底|末)?(?P<before>前|之前|以前)?")  # matched at the date's end
 # A month's or the year's end without a year: `6月底前`, `年底前` (the document's year).
-_MONTH_END = regex.compile(r"(?<![0-9年])(?P<month>1[0-2]|0?[1-9])\s*月(?:底|末)(?:前|之前|以前)?")
-_YEAR_END = regex.compile(r"(?<![0-9年])(?:年底|年末)(?:前|之前|以前)?")
+_MONTH_END = regex.compile(r"(?<![0-9年一二三四五六七八九十])(?P<month>1[0-2]|0?[1-9]|十[一二]|[一二三四五六七八九十])"
+                           r"\s*月(?:底|末)(?:前|之前|以前)?")
+# `比上年末`, `去年底`: a statistical reference to last year, not this document's deadline.
+_YEAR_END = regex.compile(r"(?<![0-9年上去前])(?:年底|年末)(?P<before>前|之前|以前)?")
+# `已于2017年印发`, `曾于…`: a date the text reports as past is an event, whatever word precedes it.
+_PAST = regex.compile(r"(?:已|曾|业已|已经|先后)(?:于|在)?\s*$")
 
 
 def extract_dates(doc: DocumentText) -> list[DateRow]:
@@ -51,24 +56,21 @@ def extract_dates(doc: DocumentText) -> list[DateRow]:
         evidence = f"{label}:{date.isoformat()}"
         rows.append(DateRow(doc.metadata_provenance(evidence), None, kind, date, "day", date.isoformat()))
 
+    # Segmentation says where the text states each of the document's own dates; a date
+    # it took from a web page's metadata block has no span.
     if d.signed_date:
-        signature = find_signature(lines_of(doc.text))
-        if signature and signature.date == d.signed_date:
-            line = signature.line
-            start = line.start + len(line.text) - len(line.text.lstrip())
-            text_row("signed", d.signed_date, start, line.start + len(line.text.rstrip()))
+        if d.signed_at:
+            text_row("signed", d.signed_date, d.signed_at.start, d.signed_at.end)
         elif d.source_format == "html":  # the page states it in its metadata block only
             metadata_row("signed", "成文日期", d.signed_date)
     if d.effective_date:
-        clause = effective_clause(doc.text, d.signed_date)
-        if clause and clause.date == d.effective_date:
-            text_row("effective", d.effective_date, _clause_start(doc, clause.start), clause.end)
+        if d.effective_at:
+            text_row("effective", d.effective_date, _clause_start(doc, d.effective_at.start), d.effective_at.end)
         elif d.source_format == "html":  # the page's own 实施日期, which outranks the text
             metadata_row("effective", "实施日期", d.effective_date)
     if d.expiry_date:
-        clause = expiry_clause(doc.text, d.effective_date)
-        if clause and clause.date == d.expiry_date:
-            text_row("expiry", d.expiry_date, clause.start, clause.end)
+        if d.expiry_at:
+            text_row("expiry", d.expiry_date, d.expiry_at.start, d.expiry_at.end)
         elif d.source_format == "html":  # the page's own 失效日期
             metadata_row("expiry", "失效日期", d.expiry_date)
     if d.published_date and d.source_format == "html":
@@ -78,7 +80,35 @@ def extract_dates(doc: DocumentText) -> list[DateRow]:
     for sentence in doc.sentences:
         if DATE_MARK.search(sentence.text):  # else no pattern of _mentions can match
             rows += _mentions(doc, sentence, year, stated)
+    headings = _heading_lines(doc)
+    if headings:  # `二、2024年工作安排`: a year that names a part of the text sets no deadline
+        rows = [replace(row, kind="event") if row.kind == "deadline" and _within(row, headings) else row
+                for row in rows]
     return rows
+
+
+MAX_HEADING_LINE_CHARS = 40
+_SENTENCE_PUNCTUATION = regex.compile(r"[，,。；;：:]")
+
+
+def _heading_lines(doc: DocumentText) -> list[tuple[int, int]]:
+    """Spans of the lines that are headings and nothing else: the title line, and each
+    section's line when it holds only its heading (short, no sentence punctuation)."""
+    text = doc.text
+    starts = [0] + [section.char_start for section in doc.document.sections]
+    spans = []
+    for start in starts:
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        line = text[start:end].strip()
+        if line and len(line) <= MAX_HEADING_LINE_CHARS and not _SENTENCE_PUNCTUATION.search(line):
+            spans.append((start, end))
+    return spans
+
+
+def _within(row: DateRow, spans: list[tuple[int, int]]) -> bool:
+    start = row.provenance.char_start
+    return start is not None and any(a <= start < b for a, b in spans)
 
 
 def _clause_start(doc: DocumentText, start: int) -> int:
@@ -121,12 +151,14 @@ def _mentions(doc: DocumentText, sentence: Span, year: int | None, stated) -> li
         for match in _MONTH_END.finditer(text) if has_month else ():
             if free(*match.span()):
                 taken.append(match.span())
-                first = make_date(year, int(match.group("month")))
+                first = make_date(year, numeral_value(match.group("month")))
                 add("deadline", first and add_months(first, 1) - dt.timedelta(days=1), "day", *match.span())
         for match in _YEAR_END.finditer(text) if has_year else ():
             if free(*match.span()):
                 taken.append(match.span())
-                add("deadline", dt.date(year, 12, 31), "day", *match.span())
+                # `年底前`, `到年底`: this year's end; a bare `年末` (`年末全市户籍人口`) is a statistic's date
+                if match.group("before") or _BY.search(text[:match.start()]):
+                    add("deadline", dt.date(year, 12, 31), "day", *match.span())
     mentions = [m for m in find_dates(text, default_year=year) if free(m.start, m.end)]
     i = 0
     while i < len(mentions):
@@ -147,6 +179,8 @@ def _classify(text: str, m: DateMention) -> tuple[str, dt.date, str, int]:
     """deadline (`到2027年`, `6月底前`) or event; `底`/`末` moves the date to the period's last day."""
     tail = _END_OF.match(text, m.end)
     end = tail.end() if tail else m.end
+    if _PAST.search(text[:m.start]):
+        return "event", m.date, m.precision, m.end
     by = bool(_BY.search(text[:m.start]))
     if tail and tail.group("end"):
         last = (dt.date(m.date.year, 12, 31) if m.precision == "year"

@@ -124,6 +124,8 @@ def _document(raw: RawIssue, meta: IssueMeta, span: DocumentSpan, position: int,
         effective = (_meta_date(raw, "effective_date") if single else None) or fields.effective_date(text, signed)
         expiry = (_meta_date(raw, "expiry_date") if single else None) or fields.expiry_date(text, effective)
 
+    stated = fields.dating(text, lines, signed, effective, expiry)
+
     if kind == "政策解读":
         issuer = fields.interpreter(text)
     elif kind == "人事任免":
@@ -178,6 +180,9 @@ def _document(raw: RawIssue, meta: IssueMeta, span: DocumentSpan, position: int,
         gazette_issue=meta.gazette_issue,
         gazette_issue_total=meta.gazette_issue_total,
         sections=find_sections(text, doc_id),
+        signed_at=stated.signed_at,
+        effective_at=stated.effective_at,
+        expiry_at=stated.expiry_at,
     )
 
 

@@ -27,6 +27,7 @@ from pipeline import rules
 from pipeline.dates import add_months, add_years, find_dates, parse_date
 from pipeline.docnumber import DocNumber, find_doc_numbers, parse_doc_number
 from pipeline.numerals import numeral_value
+from pipeline.records import TextSpan
 
 from .lines import TextLine, compact_key
 from .split import (
@@ -455,6 +456,36 @@ def _clauses(text: str, patterns) -> list[regex.Match]:
 def _sentence_opening(text: str, at: int) -> str:
     start = max(text.rfind(mark, 0, at) for mark in "。;；\n") + 1
     return text[start:at].strip()
+
+
+# --- where the text states the dates ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Dating:
+    """Where a document's text states its signed, effective and expiry dates (spans of
+    `text`), for the dates the document took from its text."""
+
+    signed_at: TextSpan | None
+    effective_at: TextSpan | None
+    expiry_at: TextSpan | None
+
+
+def dating(text: str, lines: list[TextLine], signed: dt.date | None, effective: dt.date | None,
+           expiry: dt.date | None) -> Dating:
+    """The line or clause that states each date, where the text states that very date."""
+    signature = find_signature(lines)
+    signed_at = None
+    if signed and signature and signature.date == signed:
+        line = signature.line
+        signed_at = TextSpan(line.start + len(line.text) - len(line.text.lstrip()),
+                             line.start + len(line.text.rstrip()))
+    effective_at = expiry_at = None
+    if effective and (clause := effective_clause(text, signed)) and clause.date == effective:
+        effective_at = TextSpan(clause.start, clause.end)
+    if expiry and (clause := expiry_clause(text, effective)) and clause.date == expiry:
+        expiry_at = TextSpan(clause.start, clause.end)
+    return Dating(signed_at, effective_at, expiry_at)
 
 
 # --- validity ------------------------------------------------------------------------------
