@@ -5,6 +5,7 @@
     任命李晓梅、周立群为浙江省商务厅副厅长(试用期一年);    (two rows)
     免去陈国平的浙江省交通运输厅副厅长职务;
     原任的...职务同时免去。                                 (no person: no row)
+    聘任王刚为市人民政府参事; 张三兼任…; 李四不再担任…职务  (聘任/聘为/兼任 are 任命, 不再担任 免去)
 
 The post splits into organization and position at the last organisation ending that
 leaves a title after it (`浙江省商务厅` + `副厅长`); a trailing bracket is the note
@@ -14,15 +15,23 @@ from __future__ import annotations
 
 import regex
 
+from pipeline import rules
 from pipeline.records import AppointmentRow
 
 from .text import DocumentText, Span, split_top_level
 
-_ACTION_HEADING = regex.compile(r"^(?P<action>任命|免去|免职|任职)\s*[:：]?$")
-_APPOINT = regex.compile(r"^(?:任命|决定任命)(?P<people>.+?)(?:为|任)(?P<post>.+)$")
-_HOLDS = regex.compile(r"^(?P<people>[\p{Han}·、,，]{2,40}?)(?:任|为)(?P<post>.+)$")
-_REMOVE = regex.compile(r"^(?:免去|决定免去)(?P<people>.+?)的(?P<post>.+?)(?:职务)?$")
-_NO_LONGER = regex.compile(r"^(?P<people>[\p{Han}·、,，]{2,40}?)不再担任(?P<post>.+?)(?:职务)?$")
+# The verbs, and where each puts the person, are data (appointment_verbs.tsv).
+_VERBS = "appointment_verbs.tsv"
+_REMOVING = frozenset(rules.words(_VERBS, "heading_remove") + rules.words(_VERBS, "remove_before"))
+_ACTION_HEADING = regex.compile(
+    rf"^(?P<action>{'|'.join(rules.alternation(_VERBS, form) for form in ('heading_appoint', 'heading_remove', 'appoint_before', 'remove_before'))})\s*[:：]?$")
+_PEOPLE = r"(?P<people>[\p{Han}·、,，]{2,40}?)"
+_APPOINT = regex.compile(rf"^(?:{rules.alternation(_VERBS, 'appoint_before')})(?P<people>.+?)(?:为|任)(?P<post>.+)$")
+_APPOINT_AFTER = regex.compile(rf"^{_PEOPLE}(?:{rules.alternation(_VERBS, 'appoint_after')})(?P<post>.+)$")
+_HOLDS = regex.compile(rf"^{_PEOPLE}(?:任|为)(?P<post>.+)$")
+_REMOVE = regex.compile(rf"^(?:{rules.alternation(_VERBS, 'remove_before')})(?P<people>.+?)的(?P<post>.+?)(?:职务)?$")
+_REMOVED_UNDER_HEADING = regex.compile(rf"^{_PEOPLE}的(?P<post>.+?)(?:职务)?$")
+_NO_LONGER = regex.compile(rf"^{_PEOPLE}(?:{rules.alternation(_VERBS, 'remove_after')})(?P<post>.+?)(?:职务)?$")
 _NAME = regex.compile(r"^\p{Han}{2,4}$|^\p{Han}{1,5}·\p{Han}{1,8}$")
 _NOTE = regex.compile(r"[(（](?P<note>[^()（）]{1,12})[)）]$")
 _PERIOD = regex.compile(r"(?P<period>(?:19|20)[0-9]{2}年(?:1[0-2]|0?[1-9])月)份?")
@@ -52,7 +61,7 @@ def extract_appointments(doc: DocumentText) -> list[AppointmentRow]:
         text = sentence.text.rstrip("。；;，,")
         heading = _ACTION_HEADING.match(text)
         if heading:
-            action = "免去" if heading.group("action") in ("免去", "免职") else "任命"
+            action = "免去" if heading.group("action") in _REMOVING else "任命"
             continue
         for _, clause in split_top_level(text, "，,"):  # 任命X为...，原任的...职务同时免去
             rows += _rows(doc, sentence, clause.strip(), action, period)
@@ -63,7 +72,10 @@ def _rows(doc: DocumentText, sentence: Span, text: str, action: str | None, peri
     note = None
     if (noted := _NOTE.search(text)):
         note, text = noted.group("note"), text[:noted.start()]
-    forms = ((_REMOVE, "免去"), (_APPOINT, "任命"), (_NO_LONGER, "免去"), (_HOLDS, action or "任命"))
+    forms = ((_REMOVE, "免去"), (_APPOINT, "任命"), (_NO_LONGER, "免去"), (_APPOINT_AFTER, "任命"),
+             (_HOLDS, action or "任命"))
+    if action == "免去":  # under `免去:` a line names the person and the post: `孙立的…副局长职务`
+        forms += ((_REMOVED_UNDER_HEADING, "免去"),)
     match, act = next(((m, act) for pattern, act in forms if (m := pattern.match(text))), (None, None))
     if match is None:
         return []
