@@ -1,17 +1,36 @@
-"""Responsible units: the `(责任单位:...)` parenthesis that closes a task, one row per unit.
+"""Responsible units: the list that closes a task by naming who is in charge of it, one row per unit.
 
     1.加大项目招引。...(责任单位:市商务局、市发展改革委、市经信局,列第一位的为牵头单位,下同。
     嘉兴经济技术开发区...和各县〔市、区〕政府均为责任主体,不再列出)
+    (一)推动各级机关...带头参与消费扶贫。...(扶贫办、中央统战部、...、全国总工会等和各省级人民政府负责)
+    (一)...放宽人才中介机构限制。(负责部门:人力资源社会保障部、住房城乡建设部、商务部;适用范围:所有自贸试验区)
+    (三)...。由省发展改革委牵头,省财政厅、省自然资源厅配合。
 
-- `(责任单位:` `(责任部门:` `[责任单位:` `(牵头单位:...;配合单位:...)` all open one; it runs to
-  its matching bracket, whatever brackets it holds (`市委组织部〔市委人才办〕`).
-- Units are split on `、` `,` `，` `;` outside brackets; a trailing `等相关部门` is dropped;
-  `各区、县(市)政府` is one collective unit.
-- The clauses that state rules are not units. `列第一位的为牵头单位` makes the first unit lead,
-  in this parenthesis and, with `下同`, in every later one. `X、Y均为责任主体,不再列出` makes
-  X and Y responsible for this task and every later one; `以下均需X落实,不再列出` for every
-  later one. Those units are written as is_implicit rows (the gold lists written units only).
-- `unit` is the full name: unit_names.tsv, with the city taken from the document's issuer.
+A list takes one of three forms:
+- A labelled parenthesis: a bracket that opens with a label of unit_labels.tsv (`责任单位:`, `负责部门:`,
+  `牵头单位:…;配合单位:…`). Each label starts a part; a `not-a-unit` label (`适用范围:`, `完成时限:`) starts a
+  part that names no unit. It runs to its matching bracket, whatever brackets it holds (`市委组织部〔市委人才办〕`).
+- An unlabelled parenthesis that closes a task (`(XX、YY等负责)`, `(XX牵头,YY、ZZ参与)`, `(XX指导,YY参与)`): every
+  clause names units and ends in a verb of unit_roles.tsv (units without one share the next clause's verb), or
+  states a rule (lead_rules.tsv) or a time (`2019年底前完成`), and every unit looks like a body (it ends in an
+  ending of organisation_endings.tsv). Anything else in it (`(以下简称…)`, `(含…)`, an example list) means it is
+  not a list. It is followed by the end of its line or a punctuation mark, not by more of a sentence.
+- The last sentence of a paragraph that assigns the task, read the same way: `由XX会同YY负责。`,
+  `此项工作由XX牵头,YY配合。` (not every sentence with 负责: `本办法由XX负责解释` names no list).
+
+Units are split on `、` `,` `,` `;` and on `会同` outside brackets; a trailing `等`/`等相关部门` is dropped; `和`/`及`
+joins the last unit only after `等` (`全国总工会等和各省级人民政府`) or where both sides are whole bodies
+(`财政部和税务总局`), never inside a name (`文化和旅游部`, `中央和国家机关工委`: `文化`, `中央` are no bodies);
+`各省、自治区、直辖市人民政府` and `各区、县(市)政府` are one collective unit.
+
+The lead: a unit the list marks (a `牵头单位:` label, `XX牵头`, `XX为牵头单位`), and the first unit of every list
+from the one that states `列第一位的为牵头单位` on (in that list only, unless it says `下同`; for all lists after a
+plan's text states it outside a list). Rule clauses are not units. `X、Y均为责任主体,不再列出` makes X and Y
+responsible for this task and every later one; `以下均需X落实,不再列出` for every later one: those are written
+as is_implicit rows (the gold lists written units only).
+
+`unit` is the full name: unit_names.tsv for a city's or a province's bodies (the city taken from the document's
+issuer), central_unit_names.tsv for the central bodies of a central document.
 """
 from __future__ import annotations
 
@@ -26,83 +45,153 @@ from pipeline.records import Document, ResponsibleUnitRow
 
 from .text import CLOSING, OPENING, DocumentText, Span, split_top_level
 
-_OPENS = regex.compile(r"[(（\[［【]\s*(?:责任单位|责任部门|牵头单位|牵头部门|责任主体)\s*[:：]")
-_LABEL = regex.compile(r"^\s*(?P<label>牵头单位|牵头部门|配合单位|配合部门|责任单位|责任部门|参与单位)\s*[:：]")
-_LEAD_RULE = regex.compile(r"(?:第一位|第一个|首位|排在最前)[^,，。;；]{0,6}牵头|牵头[^,，。;；]{0,4}(?:第一位|首位)")
-_SAME_BELOW = regex.compile(r"下同|以下同")
-_ALL_ARE = regex.compile(r"均(?:为|是|作为)(?:责任单位|责任主体|责任部门|实施主体)")
+_LABELS = rules.table("unit_labels.tsv")
+_ROLES = rules.table("unit_roles.tsv")
+NOT_A_UNIT, LEAD, PARTNER = "not-a-unit", "lead", "partner"
+_WORDS = "unit_list_words.tsv"
+_RULES = "lead_rules.tsv"
+
+_LABEL = regex.compile(rf"^\s*(?P<label>{rules.alternation('unit_labels.tsv')})\s*[:：]")
+_RESPONSIBLE_LABEL = "|".join(regex.escape(label) for label in rules.words("unit_labels.tsv", "responsible"))
+# a clause of units closed by its verb: `由XX会同YY负责`, `XX、YY等按职责分工负责`
+_UNIT_CLAUSE = regex.compile(rf"^(?:由)?(?P<units>.+?)(?P<verb>{rules.alternation('unit_roles.tsv')})$")
+_LEAD_RULE = regex.compile(rf"(?:{rules.alternation(_RULES, 'first')})[^,，。;；]{{0,8}}(?:{rules.alternation(_RULES, 'lead')})"
+                           rf"|(?:{rules.alternation(_RULES, 'lead')})[^,，。;；]{{0,4}}(?:{rules.alternation(_RULES, 'first')})")
+_SAME_BELOW = regex.compile(rules.alternation(_RULES, "carry"))
+_ALL_ARE = regex.compile(rf"(?:{rules.alternation(_RULES, 'all_are')})(?:{_RESPONSIBLE_LABEL})")
 _LATER_ALL = regex.compile(r"以下(?:各项任务)?均(?:需|由|要)(?P<units>.+?)(?:负责)?(?:落实|实施|推进|负责)")
-_NOT_LISTED = regex.compile(r"不再(?:一一)?列出")
-_TRAILING_ETC = regex.compile(r"等(?:相关|有关)?(?:涉企)?(?:部门|单位)?$")
-_AREA_HEAD = regex.compile(r"^各[区县市镇乡街道]+$")  # 各区、县(市)政府: one collective unit
-_AREA_TAIL = regex.compile(r"^[区县市镇乡](?:[(（〔][^)）〕]*[)）〕])?(?:人民)?政府")
+_NOT_LISTED = regex.compile(rules.alternation(_RULES, "not_listed"))
+_SCHEDULE = regex.compile(rf"^(?:{rules.alternation(_WORDS, 'schedule')}|[0-9]{{2,4}}年|[0-9一二三四五六七八九十]{{1,2}}月)")
+_TRAILING_ETC = regex.compile(rf"等(?:{rules.alternation(_WORDS, 'etc_qualifier')}|{rules.alternation(_WORDS, 'determiner')})*"
+                              rf"(?:{rules.alternation(_WORDS, 'etc_noun')})?$")
+_WITH = regex.compile(rules.alternation(_WORDS, "with"))
+_AND = regex.compile(rules.alternation(_WORDS, "and"))
+_DIVISION = rules.alternation(_WORDS, "division")
+_BRACKETED = r"(?:[(（〔\[［][^)）〕\]］]*[)）〕\]］])"
+_AREA_HEAD = regex.compile(rf"^各(?:{_DIVISION})+$")  # 各区、县(市)政府: one collective unit
+_AREA_MORE = regex.compile(rf"^(?:{_DIVISION}){_BRACKETED}?$")  # 自治区, 县(市): the divisions go on
+_AREA_TAIL = regex.compile(rf"^(?:{_DIVISION}){_BRACKETED}?[^、,，;；]{{0,12}}?政府")  # 直辖市人民政府, 县(市)政府
+_ASSIGNING = regex.compile(rf"^(?:{rules.alternation(_WORDS, 'subject')})?由(?P<body>[^。]+)。?$")
 _CITY = regex.compile(r"^(?:中共)?(?P<city>\p{Han}{2,4}?市)")
 _PROVINCE = regex.compile(r"^(?:中共)?(?P<province>\p{Han}{2,3}?省)")
 _ALIAS = regex.compile(r"^(?P<main>.+?)(?P<alias>[〔(（\[［][^〔(（\[［]+[〕)）\]］])$")
 _BRACKET_OR_BREAK = re.compile(f"[{re.escape(OPENING + CLOSING)}\n]")
+_LIST_OPENING = re.compile(r"[(（\[［【〔]")
+_MAY_NAME_UNITS = regex.compile(rf"{rules.alternation('unit_labels.tsv')}|{rules.alternation('unit_roles.tsv')}")
+# what may follow a list that closes a task: the end of its line, a mark, a bracket
+_AFTER_A_LIST = re.compile(r"\s*(?:$|[\n。；;，,、：:.．)）\]］】〕])")
+_ENDINGS = rules.words("organisation_endings.tsv", "organisation") + rules.words("organisation_endings.tsv", "unit")
+_COLLECTIVE_ENDINGS = (rules.words("organisation_endings.tsv", "collective")
+                       + rules.words("organisation_endings.tsv", "unit_collective"))
+_DETERMINER = regex.compile(rules.alternation(_WORDS, "determiner"))
+_NOT_IN_NAME = regex.compile(rules.alternation(_WORDS, "not_in_name"))
+_CENTRAL = rules.words("central_issuers.tsv")
+MAX_UNIT_CHARS = 40
 
 
 @dataclass(frozen=True, slots=True)
-class Parenthesis:
-    """One `(责任单位:...)` read: its units and the rules it states."""
+class UnitList:
+    """One list of units read: a parenthesis or a sentence, its units and the rules it states."""
 
     span: Span
     units: tuple[str, ...]
-    labelled_leads: tuple[str, ...]  # units a `牵头单位:` label names
+    marked_leads: tuple[str, ...]  # units a `牵头单位:` label or a 牵头 verb names
     states_lead_rule: bool
     lead_rule_carries_on: bool  # 下同
     implicit_from_here: tuple[str, ...]  # X均为责任主体,不再列出
     implicit_after_here: tuple[str, ...]  # 以下均需X落实,不再列出
 
 
-def find_parentheses(text: str) -> list[Parenthesis]:
-    found = []
-    for match in _OPENS.finditer(text):
-        end = _closing(text, match.start())
+def find_parentheses(text: str) -> list[UnitList]:
+    """The bracketed lists of a text: labelled ones wherever they stand, unlabelled ones where they close a task."""
+    found: list[UnitList] = []
+    closings = _closings(text)
+    for match in _LIST_OPENING.finditer(text):
+        if found and match.start() < found[-1].span.end:
+            continue  # a bracket inside a list (an alias) is part of it
+        end = closings.get(match.start())
         if end is None:
             continue
-        # the label stays with the content: `牵头单位:` names the lead
-        found.append(read_parenthesis(text[match.start() + 1:end - 1], Span(match.start(), end, text[match.start():end])))
+        content = text[match.start() + 1:end - 1]
+        if not _MAY_NAME_UNITS.search(content):
+            continue
+        labelled = bool(_LABEL.match(content))
+        if not labelled and not _AFTER_A_LIST.match(text, end):
+            continue
+        unit_list = read_list(content, Span(match.start(), end, text[match.start():end]), bodies_only=not labelled)
+        if unit_list is not None:
+            found.append(unit_list)
     return found
 
 
-def _closing(text: str, start: int) -> int | None:
-    """The end (exclusive) of the bracket opened at `start`, within its paragraph."""
-    depth = 0
-    for match in _BRACKET_OR_BREAK.finditer(text, start):  # the characters that matter, not all
+def find_assigning_sentences(doc: DocumentText) -> list[UnitList]:
+    """`由XX会同YY负责。` as the last sentence of a paragraph: the list of the task it closes."""
+    found = []
+    for paragraph in doc.paragraphs:
+        sentence = doc.sentence_at(paragraph.end - 1)
+        if "由" not in sentence.text or not (match := _ASSIGNING.match(sentence.text)):
+            continue
+        unit_list = read_list(match.group("body"), sentence, bodies_only=True)
+        if unit_list is not None and unit_list.units:
+            found.append(unit_list)
+    return found
+
+
+def _closings(text: str) -> dict[int, int]:
+    """Each bracket opened and closed within its paragraph: its start -> its end (exclusive). One pass."""
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    for match in _BRACKET_OR_BREAK.finditer(text):  # the characters that matter, not all
         i, ch = match.start(), match.group()
         if ch in OPENING:
-            depth += 1
+            stack.append(i)
         elif ch in CLOSING:
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        elif ch == "\n":
-            return None
-    return None
+            if stack:
+                pairs[stack.pop()] = i + 1
+        else:
+            stack.clear()  # an unclosed bracket does not swallow the next paragraph
+    return pairs
 
 
-def read_parenthesis(content: str, span: Span) -> Parenthesis:
-    units, leads, from_here, after_here = [], [], [], []
-    states_rule = carries_on = False
+def read_list(content: str, span: Span, *, bodies_only: bool) -> UnitList | None:
+    """The units of a list and the rules it states; None where `content` is not a list.
+
+    `bodies_only` (a list without a label): every unit must look like a body, every clause must end in a role
+    verb, state a rule or give a time, and a verb must put someone in charge (`(多部门参与)` alone is no list)."""
+    units: list[str] = []
+    leads: list[str] = []
+    from_here: list[str] = []
+    after_here: list[str] = []
+    states_rule = carries_on = in_charge = False  # in_charge: a verb that puts units in charge (负责, 牵头)
+    role: str | None = None  # the role of the label whose part this is; None before any label
+
+    def commit(names: list[str], as_role: str | None) -> bool:
+        if as_role is None:
+            return False  # units with neither a label nor a verb: not a list
+        units.extend(names)
+        if as_role == LEAD:
+            leads.extend(names)
+        return True
+
     for _, sentence in split_top_level(content, "。;；"):
-        pending: list[str] = []
-        labelled_lead = False
+        pending: list[str] = []  # units waiting for the verb of a later clause, or for the end of the sentence
         for _, clause in split_top_level(sentence, ",，"):
             clause = clause.strip()
             if not clause:
                 continue
-            label = _LABEL.match(clause)
-            if label:
-                units += pending
+            if label := _LABEL.match(clause):
+                if not commit(pending, role) and pending:
+                    return None
                 pending = []
-                labelled_lead = label.group("label").startswith("牵头")
-                clause = clause[label.end():]
-            if (all_are := _ALL_ARE.search(clause)):
+                role = _LABELS[label.group("label")]
+                clause = clause[label.end():].strip()
+            if role == NOT_A_UNIT or not clause:
+                continue
+            if all_are := _ALL_ARE.search(clause):
                 from_here += pending + split_units(clause[:all_are.start()])
                 pending = []
                 continue
-            if (later := _LATER_ALL.search(clause)):
+            if later := _LATER_ALL.search(clause):
                 after_here += split_units(later.group("units"))
                 continue
             is_rule = False
@@ -112,60 +201,108 @@ def read_parenthesis(content: str, span: Span) -> Parenthesis:
                 carries_on = is_rule = True
             if _NOT_LISTED.search(clause):
                 is_rule = True
-            if is_rule:
+            if is_rule or _SCHEDULE.match(clause):
                 continue
-            named = split_units(clause)
-            pending += named
-            if labelled_lead:
-                leads += named
-        units += pending
-    return Parenthesis(span, tuple(dict.fromkeys(units)), tuple(leads), states_rule, carries_on,
-                       tuple(from_here), tuple(after_here))
+            if closed := _UNIT_CLAUSE.match(clause):
+                verb_role = _ROLES[closed.group("verb")]
+                commit(pending + split_units(closed.group("units")), verb_role)
+                pending, in_charge = [], in_charge or verb_role != PARTNER
+            else:
+                pending += split_units(clause)
+        if pending and not commit(pending, role):
+            return None
+    if bodies_only and not (in_charge and units and all(looks_like_body(unit) for unit in units)):
+        return None
+    return UnitList(span, tuple(dict.fromkeys(units)), tuple(leads), states_rule, carries_on,
+                    tuple(from_here), tuple(after_here))
+
+
+def looks_like_body(name: str) -> bool:
+    """`卫生健康委`, `各省级人民政府`, `有关部门`, `市委组织部〔市委人才办〕`: a name that ends in a body's ending
+    (organisation_endings.tsv) after something else; a collective's ending (部门, 单位, 企业) only with a word
+    that makes it one (各有关部门, 相关单位: not 建设单位). `中央`, `发改`, `企业` are no bodies."""
+    if (match := _ALIAS.match(name)) and len(match.group("main")) > 1:
+        name = match.group("main")
+    if not 1 < len(name) <= MAX_UNIT_CHARS or _NOT_IN_NAME.search(name):
+        return False
+    if any(name.endswith(ending) and len(name) > len(ending) for ending in _ENDINGS):
+        return True
+    return (any(name.endswith(ending) and len(name) > len(ending) for ending in _COLLECTIVE_ENDINGS)
+            and _DETERMINER.search(name) is not None)
 
 
 def split_units(text: str) -> list[str]:
-    """`市经信局、市委组织部〔市委人才办〕、各区、县(市)政府等` -> three units."""
+    """`市经信局、市委组织部〔市委人才办〕、各区、县(市)政府等` -> three units;
+    `全国总工会等和各省级人民政府` -> two; `文化和旅游部` -> one."""
     pieces = [piece.strip() for _, piece in split_top_level(text, "、;；,，")]
-    pieces = [piece for piece in pieces if piece]
+    pieces = [part.strip() for piece in pieces for part in _WITH.split(piece)]
     joined: list[str] = []
+    area_open = False  # the last unit is a collective of divisions still being listed (各区、县…)
     for piece in pieces:
-        if joined and _AREA_HEAD.match(joined[-1]) and _AREA_TAIL.match(piece):
-            joined[-1] = f"{joined[-1]}、{piece}"
-        else:
-            joined.append(piece)
-    if joined:
-        joined[-1] = _TRAILING_ETC.sub("", joined[-1]).strip()
-    return [unit for unit in joined if unit]
+        if not piece:
+            continue
+        parts = [piece] if _AREA_HEAD.match(piece) else _split_and(piece)
+        if joined and area_open and (_AREA_MORE.match(parts[0]) or _AREA_TAIL.match(parts[0])):
+            joined[-1] = f"{joined[-1]}、{parts.pop(0)}"
+            area_open = not parts and bool(_AREA_MORE.match(piece))
+        if parts:
+            joined += parts
+            area_open = bool(_AREA_HEAD.match(parts[-1]))
+    units = [_TRAILING_ETC.sub("", unit).strip() for unit in joined]
+    return [unit for unit in units if unit]
+
+
+def _split_and(piece: str) -> list[str]:
+    """`XX等和YY` and `XX部和YY局` at 和; a 和 inside a name stays (`文化和旅游部`: 文化 is no body)."""
+    parts, start = [], 0
+    for match in _AND.finditer(piece):
+        left, right = piece[start:match.start()], piece[match.end():]
+        if _open_bracket(left):
+            continue
+        bare_left = _TRAILING_ETC.sub("", left).strip()
+        after_etc = bare_left != left.strip() and bool(bare_left)
+        whole_left = looks_like_body(left) and not _AREA_MORE.match(left.strip())  # 直辖市及…: a division
+        if (after_etc or whole_left) and (looks_like_body(right.strip()) or _AREA_HEAD.match(right.strip())):
+            parts.append(bare_left)
+            start = match.end()
+    parts.append(piece[start:])
+    return parts
+
+
+def _open_bracket(text: str) -> bool:
+    return sum(ch in OPENING for ch in text) > sum(ch in CLOSING for ch in text)
 
 
 def extract_responsible_units(doc: DocumentText) -> list[ResponsibleUnitRow]:
     rows = []
     city, province = places_of(doc.document)
+    central = is_central(doc.document)
     lead_rule_from = _lead_rule_outside_parentheses(doc.text)
     carried_lead_rule = False
-    implicit: list[tuple[str, Parenthesis]] = []  # unit, the parenthesis that made it implicit
-    for parenthesis in find_parentheses(doc.text):
-        section = doc.section_at(parenthesis.span.start)
+    implicit: list[tuple[str, UnitList]] = []  # unit, the list that made it implicit
+    lists = sorted(find_parentheses(doc.text) + find_assigning_sentences(doc), key=lambda found: found.span.start)
+    for unit_list in lists:
+        section = doc.section_at(unit_list.span.start)
         path, task = (section.path, section.heading) if section else (None, None)
-        lead_rule = (carried_lead_rule or parenthesis.states_lead_rule
-                     or (lead_rule_from is not None and lead_rule_from < parenthesis.span.start))
-        implicit += [(unit, parenthesis) for unit in parenthesis.implicit_from_here]
-        provenance = doc.provenance(parenthesis.span)
-        for position, unit in enumerate(parenthesis.units, start=1):
-            is_lead = (unit in parenthesis.labelled_leads if parenthesis.labelled_leads
-                       else lead_rule and position == 1)
-            rows.append(ResponsibleUnitRow(provenance, path, task, unit, canonical_unit(unit, city, province),
+        lead_rule = (carried_lead_rule or unit_list.states_lead_rule
+                     or (lead_rule_from is not None and lead_rule_from < unit_list.span.start))
+        implicit += [(unit, unit_list) for unit in unit_list.implicit_from_here]
+        provenance = doc.provenance(unit_list.span)
+        for position, unit in enumerate(unit_list.units, start=1):
+            is_lead = unit in unit_list.marked_leads or (lead_rule and position == 1)
+            rows.append(ResponsibleUnitRow(provenance, path, task, unit,
+                                           canonical_unit(unit, city, province, central),
                                            position, is_lead, is_implicit=False))
-        position = len(parenthesis.units)
+        position = len(unit_list.units)
         for unit, source in implicit:
-            if unit in parenthesis.units:
+            if unit in unit_list.units:
                 continue
             position += 1
             rows.append(ResponsibleUnitRow(doc.provenance(source.span), path, task, unit,
-                                           canonical_unit(unit, city, province), position, False,
+                                           canonical_unit(unit, city, province, central), position, False,
                                            is_implicit=True))
-        implicit += [(unit, parenthesis) for unit in parenthesis.implicit_after_here]
-        carried_lead_rule = carried_lead_rule or (parenthesis.states_lead_rule and parenthesis.lead_rule_carries_on)
+        implicit += [(unit, unit_list) for unit in unit_list.implicit_after_here]
+        carried_lead_rule = carried_lead_rule or (unit_list.states_lead_rule and unit_list.lead_rule_carries_on)
     return rows
 
 
@@ -190,14 +327,27 @@ def places_of(document: Document) -> tuple[str | None, str | None]:
     return city, province
 
 
+def is_central(document: Document) -> bool:
+    """Whether a central body issued the document (国务院办公厅, 国家发展和改革委员会, 财政部): its issuer opens
+    with a name of central_issuers.tsv."""
+    issuer = "".join((document.issuer or "").split())
+    return issuer.startswith(_CENTRAL)
+
+
 @lru_cache(maxsize=1024)  # a document names the same few units task after task
-def canonical_unit(raw: str, city: str | None, province: str | None) -> str:
-    """`市经信局` -> `嘉兴市经济和信息化局`; a name the table does not know keeps its
-    spelling with its leading 市 or 省 spelled out; without a city, the raw name."""
+def canonical_unit(raw: str, city: str | None, province: str | None, central: bool = False) -> str:
+    """`市经信局` -> `嘉兴市经济和信息化局`; in a central document `发展改革委` -> `国家发展和改革委员会`. A name
+    the tables do not know keeps its spelling with its leading 市 or 省 spelled out; without a city, the raw name."""
     alias = ""
     if (match := _ALIAS.match(raw)) and not match.group("main").endswith(("各县", "各区", "各市")):
         raw, alias = match.group("main"), match.group("alias")
-    full = rules.table("unit_names.tsv").get(raw)
+    central_name = rules.table("central_unit_names.tsv").get(raw)
+    if central_name and (central or raw.startswith(_CENTRAL)):
+        return central_name + alias
+    names = rules.table("unit_names.tsv")
+    # a row keyed by the city's (or province's) own spelling first: its name there only
+    place = city if raw.startswith("市") else province if raw.startswith("省") else None
+    full = (names.get(place + raw[1:]) if place else None) or names.get(raw)
     if full is None:
         if raw.startswith("市委"):
             full = "中共{市}委" + raw[2:]
