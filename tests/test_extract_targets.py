@@ -1,6 +1,8 @@
 """Targets: a sentence of a plan in, the goals it sets out."""
 from __future__ import annotations
 
+import datetime as dt
+
 from pipeline.extract.targets import extract_targets
 from tests.documents import document
 
@@ -42,7 +44,7 @@ def test_a_committed_level_without_a_year_is_a_target_with_no_year():
 
 def test_negated_comparisons_read_the_right_way_round():
     assert targets("其中工业建筑面积占比不得低于51%。")[0][-1] == ">="
-    assert targets("每年评选不超过10个标杆项目。")[0][-1] == "<="
+    assert targets("到2027年,重点行业产品不良品率不超过1.5%。")[0][-1] == "<="
     assert targets("力争PM2.5平均浓度控制在30微克以下,空气质量优良率降至5%以下。")[-1][-1] == "<="
 
 
@@ -76,3 +78,72 @@ def test_evidence_is_the_sentence_and_its_span():
     assert [r.provenance.evidence for r in rows] == ["到2027年,培育链主企业10家;", "算力规模达到100EFlops。"]
     assert all(d.text[r.provenance.char_start:r.provenance.char_end] == r.provenance.evidence for r in rows)
     assert rows[1].target_year == 2027  # the paragraph's 到2027年 governs the second clause too
+
+
+def test_past_facts_and_statistics_are_not_targets():
+    # govcn 国办发〔1996〕32号: the goal year of the paragraph does not make a past fact a goal
+    text = ("内地西藏初中班(校)从现有招生规模基础上,逐步扩大,1998年达到2000人的规模。确定在北京、天津等16个省(市)"
+            "扩大内地西藏初中班(校)规模(其中1995年广东省、福建省共落实了165名扩招任务)。")
+    assert targets(text, signed=dt.date(1996, 7, 17)) == [(1998, "规模", 2000, "人", "=")]
+    assert targets("我局积极争取上级资金,累计争取科技经费750万元。") == []  # 争取 obtained it: no goal
+    assert targets("到2025年,我市对2个项目作出了审批决定。") == []
+    assert targets("截至2023年底,全市累计建成5G基站2万个。") == []  # a year before the document's
+    assert targets("2023年全市地区生产总值5000亿元,比上年增长5.2%。", signed=None, published_date=dt.date(2024, 3, 1)) == []
+    assert targets("2024年以来,全市新增市场主体3万户。") == []
+    assert targets("到2025年,新能源汽车保有量达到10万辆(2023年为4万辆)。") == [
+        (2025, "新能源汽车保有量", 10, "万辆", "=")]
+    assert targets("2023年全市地区生产总值5000亿元。", signed=None) == []  # undated: a bare year is no goal year
+    assert targets("2023年上半年,全市完成固定资产投资500亿元。", signed=dt.date(2023, 7, 20)) == []  # a bulletin's period
+
+
+def test_durations_and_time_limits_are_not_targets():
+    assert targets("见习期限一般为3个月至6个月,最长不超过12个月。") == []  # gz 穗人社规字〔2019〕6号
+    assert targets("到2025年,立即向国务院上报有关情况(最迟不超过4个小时)。") == []  # govcn 国办函〔2005〕57号
+    assert targets("学生顶岗实习时间一般为6个月,至少1个月;行政机关应当在15个工作日内作出决定。") == []
+
+
+def test_thresholds_an_applicant_must_meet_are_not_targets():
+    assert targets("申请设立的担保机构注册资本不低于2000万元,基金数额不少于210万元。") == []
+    assert targets("申报企业上年度营业收入不低于2000万元,资产负债率不超过70%。") == []
+
+
+def test_set_phrases_and_counts_of_named_people_are_not_targets():
+    assert targets("到2025年,坚持一张蓝图绘到底,表彰两名同志。") == []
+
+
+def test_a_year_that_starts_a_programme_or_is_a_baseline_is_no_goal_year():
+    assert targets("自2019年开始,每年培育科技型企业100家。") == []
+    text = ("(一)扩大内地西藏初中班(校)招生规模,以1995年实招人数1445名为基数,从1996年开始逐年扩招,分3年落实,"
+            "至1998年达到2000名的招生规模(见附表)。")
+    assert targets(text, signed=dt.date(1996, 7, 17)) == [(1998, "招生规模", 2000, "名", "=")]
+    assert targets("到2025年,单位地区生产总值能耗比2020年下降13.5%。") == [(2025, "单位地区生产总值能耗", 13.5, "%", "=")]
+
+
+def test_rules_of_procedure_and_per_unit_standards_without_a_year_are_not_targets():
+    # gz 穗府办规〔2021〕19号, 穗府办规〔2022〕13号: bounds on counts and sizes are rules, not goals
+    assert targets("入户调查人员应当不少于2人,并在调查时出示有效证件。") == []
+    assert targets("每个区应当单独设置至少1个区级综合养老服务中心,每处建筑面积不少于1000平方米。") == []
+    assert targets("其中本市特困人员住院照料临时救助标准不超过240元/人/日。") == []
+    # a bound on a share is a goal the text sets (govcn 国办发〔2019〕6号)
+    assert targets("引导合作机构逐步将平均担保费率降至1%以下。") == [(None, "平均担保费率", 1, "%", "<=")]
+
+
+def test_each_item_of_a_respectively_list_is_its_own_target():
+    assert targets("到2025年,全省花生种植、收获机械化率分别达到65%和55%。") == [
+        (2025, "花生种植机械化率", 65, "%", "="), (2025, "花生收获机械化率", 55, "%", "=")]
+    assert targets("到2025年,国家级、省级企业技术中心分别不少于5家、20家。") == [
+        (2025, "国家级企业技术中心", 5, "家", ">="), (2025, "省级企业技术中心", 20, "家", ">=")]
+
+
+def test_about_is_the_value_aimed_at():
+    assert targets("到2025年,全市地区生产总值增长6%左右。") == [(2025, "地区生产总值", 6, "%", "=")]
+
+
+def test_goals_given_a_span_of_years_but_no_year():
+    # liuhe 加快重点产业实施意见 (undated): 用3年时间 commits the sentence's quantities
+    text = ("采取县财政逐年增加列支和争取省风险补偿铺底资金支持方式,用3年时间,使县级“助保金池”风险补偿铺底资金"
+            "达到1千万以上,为中小微企业提供1亿元以上的增信担保,有效缓解中小微企业融资难、融资贵问题。")
+    rows = targets(text, signed=None)
+    assert (None, "增信担保", 1, "亿元", ">=") in rows
+    assert all(year is None and comparator == ">=" for year, *_, comparator in rows)
+    assert targets("经过三年努力,全市高新技术企业达到500家。") == [(None, "高新技术企业", 500, "家", "=")]

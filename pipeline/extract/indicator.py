@@ -7,7 +7,9 @@
 The phrase is cut with jieba, the users' tokenizer: its part-of-speech tags tell the
 predicate verb that opens a clause (培育, 实现, 新增) from the nouns it governs. jieba's
 general dictionary splits policy terms (营业/收入) or mistags them, so a user dictionary of
-policy vocabulary is loaded from pipeline/data/policy_terms.tsv.
+policy vocabulary is loaded from pipeline/data/policy_terms.tsv. The words at the edges of
+an indicator (comparisons, 全市, 将, 作为) are data too: target_comparators.tsv,
+indicator_words.tsv.
 """
 from __future__ import annotations
 
@@ -26,11 +28,16 @@ from .text import split_top_level
 # prepositions, conjunctions, localisers, numerals and measure words, particles.
 _OPENING_TAGS = ("v", "vd", "vi", "d", "r", "p", "c", "ad", "f", "m", "q", "u", "uj", "ul", "ug", "uv", "ud")
 _NOMINAL = regex.compile(r"^(n|nz|nr|ns|nt|nrt|ng|j|l|i|eng|vn|an|b|s|a|x)")
-# What stands between an indicator and its number: 突破 1000亿元, 达到 60%, 控制在 ...
+# What stands between an indicator and its number: 突破 1000亿元, 达到 60%, 控制在 ... (the
+# bounds, their negations and the linking words of target_comparators.tsv), and the baseline
+# of a change (能耗比2020年下降13.5%).
+_TAIL_KINDS = ("not", "below", "above", "at_least", "at_most", "link", "respectively")
 _COMPARISON_TAIL = regex.compile(
-    r"(?:达到|达|突破|超过|超|不低于|不少于|不超过|不高于|低于|高于|多于|少于|控制在|保持在|稳定在|降至|降到|"
-    r"降低到|下降到|提高到|提高至|提升到|提升至|增长到|增加到|增至|为|约|累计|总计|共计|共|分别|在)+$")
-_WHOLE_AREA = regex.compile(r"^(?:全市|全省|全区|全县|全国|我市|我省|本市|本省|全域)")
+    "(?:" + "|".join(rules.alternation("target_comparators.tsv", kind) for kind in _TAIL_KINDS)
+    + rf"|(?:{rules.alternation('target_cues.tsv', 'base')})\s*(?:19|20)[0-9]{{2}}\s*年(?:底|末)?)+$")
+_WHOLE_AREA = regex.compile(f"^(?:{rules.alternation('indicator_words.tsv', 'area')})")  # 全市, 我省 ...
+_OBJECT_MARKERS = frozenset(rules.words("indicator_words.tsv", "object"))
+_NOTE = regex.compile(f"[(（](?:{rules.alternation('indicator_words.tsv', 'note')})[^()（）]*[)）]$")
 _ADVERBIAL = regex.compile(r"在[^，,；;。]{0,24}?下")  # 在使用半精度输出输入(FP16)下
 _EDGE_MARKS = "、,，;；:：。 \t等和及与"
 
@@ -69,16 +76,21 @@ def indicator_before(phrase: str) -> str | None:
     if not phrase:
         return None
     tokens = words(phrase)
+    marked = [i for i, (word, _) in enumerate(tokens) if word in _OBJECT_MARKERS]
+    if marked and marked[-1] + 1 < len(tokens):  # 机构逐步将平均担保费率(降至): what 将 takes
+        tokens = tokens[marked[-1] + 1:]
     while len(tokens) > 1 and _opens_clause(tokens):
         tokens.pop(0)
     while len(tokens) > 1 and tokens[-1][1] in ("v", "f", "p"):  # 土地收入中提取 -> 土地收入
         tokens.pop()
-    return "".join(word for word, _ in tokens).strip(_EDGE_MARKS) or None
+    phrase = "".join(word for word, _ in tokens)
+    return _WHOLE_AREA.sub("", phrase).strip(_EDGE_MARKS) or phrase.strip(_EDGE_MARKS) or None  # 力争全市…
 
 
 def indicator_after(phrase: str) -> str | None:
-    """The indicator of `引育3个具有全国影响力的行业垂直模型` from the words after the unit."""
-    phrase = after_last_de(phrase).strip(_EDGE_MARKS)
+    """The indicator of `引育3个具有全国影响力的行业垂直模型` from the words after the unit;
+    a note that points elsewhere (`招生规模(见附表)`) is not part of it."""
+    phrase = _NOTE.sub("", after_last_de(phrase)).strip(_EDGE_MARKS)
     return phrase or None
 
 
@@ -87,7 +99,7 @@ def starts_with_verb(phrase: str) -> bool:
     object), unless they lead to a 的 that names the thing counted (`具有...的行业垂直模型`)."""
     if after_last_de(phrase) != phrase:
         return False
-    if phrase.startswith(("作为", "用于", "用作")):
+    if phrase.startswith(rules.words("indicator_words.tsv", "purpose")):
         return True
     return words(phrase)[0][1] in ("v", "vd", "vi", "p")
 
