@@ -35,9 +35,11 @@ _NO_LONGER = regex.compile(rf"^{_PEOPLE}(?:{rules.alternation(_VERBS, 'remove_af
 _NAME = regex.compile(r"^\p{Han}{2,4}$|^\p{Han}{1,5}·\p{Han}{1,8}$")
 _NOTE = regex.compile(r"[(（](?P<note>[^()（）]{1,12})[)）]$")
 _PERIOD = regex.compile(r"(?P<period>(?:19|20)[0-9]{2}年(?:1[0-2]|0?[1-9])月)份?")
+# The organisation a post names ends in an ending of organisation_endings.tsv (the list
+# signatures and responsible units use), with the brackets of its other names.
 _ORGANISATION_END = regex.compile(
-    r"(?:委员会|管理委员会|人民政府|政府|办公室|办公厅|局|厅|委|部|院|署|办|中心|集团|公司|学校|大学|学院|"
-    r"医院|馆|社|会|所|处|站|队|行|室|团)(?:[(（][^()（）]+[)）])*")
+    rf"(?:{rules.alternation('organisation_endings.tsv', 'organisation')}|"
+    rf"{rules.alternation('organisation_endings.tsv', 'unit')})(?:[(（][^()（）]+[)）])*")
 _TITLE = regex.compile(r"^(?:副|常务副|党组|党委|总)?\p{Han}{0,8}?(?:长|主任|书记|主席|委员|员|师|官|监|理|专员|秘书长|巡视员|调研员|参事|馆长|院长|校长|经理)$")
 _NOT_A_PERSON = regex.compile(r"^(?:原任|上述|以上|其|同时|均)")
 _APPOINTMENT_TITLE = regex.compile(r"任免|任职|免职")

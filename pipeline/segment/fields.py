@@ -48,14 +48,11 @@ MAX_DATE_LINE_CHARS = 20
 MAX_JOINT_ISSUER_CHARS = 90
 
 # What an organisation's name ends in: a government, an office, a bureau ... A signature
-# line and the issuer before 关于 in a title must end in one of these.
-ORGANISATION_ENDS = (
-    "政府", "办公室", "办公厅", "委员会", "管委会", "局", "厅", "委", "部", "院", "署", "办",
-    "中心", "小组", "公司", "会", "所", "处", "站", "队", "行", "室", "馆", "社", "联", "团",
-)
-# Besides organisations, a 主送 line names collectives: 各部门, 直属各单位, 各县(市、区) ...
-COLLECTIVE_ENDS = ("部门", "单位", "机关", "机构", "企业", "处室", "科室", "学校", "医院", "街道", "乡镇", "县",
-                   "市", "区", "组织")
+# line and the issuer before 关于 in a title must end in one of these; a 主送 line names
+# collectives too (各部门, 直属各单位, 各县(市、区)). One list for the whole pipeline:
+# pipeline/data/organisation_endings.tsv (responsible units read it too).
+ORGANISATION_ENDS = rules.words("organisation_endings.tsv", "organisation")
+COLLECTIVE_ENDS = rules.words("organisation_endings.tsv", "collective")
 # A reply may be addressed to a person (`马万祺副主席:`, `王刚委员:`, `张三代表:`).
 PERSON_ENDS = ("主席", "委员", "代表", "同志", "先生", "女士", "总理", "委员长", "部长", "省长", "市长")
 _NUMBER = r"(?P<n>[0-9]{1,3}|[一二两三四五六七八九十]{1,3})"
