@@ -72,3 +72,106 @@ def test_a_measure_carries_its_heading_and_responsible_units():
     [row] = extract_subsidies(d, {"一/(一)": ("嘉兴市经济和信息化局", "嘉兴市财政局")})
     assert (row.section_path, row.measure, row.responsible_units) == (
         "一/(一)", "鼓励制造业投资", ("嘉兴市经济和信息化局", "嘉兴市财政局"))
+
+
+def test_a_welfare_standard_is_money_paid_without_a_verb_that_pays():
+    # gz 穗民规字〔2025〕2号: standards per person per month, one 分别 list after the list of districts
+    assert rows("(一)全市城乡最低生活保障标准为每人每月1309元。") == [(1309, None, None, None)]
+    text = ("黄埔区、番禺区、南沙区的城镇特困人员基本生活标准为每人每月2094.4元，"
+            "其农村特困人员基本生活标准每人每月分别为2413元、2512元、2121元。")
+    assert rows(text) == [(2094.4, None, None, None), (2413, None, None, "黄埔区"), (2512, None, None, "番禺区"),
+                          (2121, None, None, "南沙区")]
+    assert rows("孤儿基本生活费标准为：机构集中养育孤儿每人每月1800元，社会散居孤儿每人每月1200元。") == [
+        (1800, None, None, None), (1200, None, None, None)]
+    # a raised standard: the new value only
+    assert rows("城市低保标准由每人每月850元提高到900元，农村低保标准由每人每月650元提高到700元。") == [
+        (900, None, None, None), (700, None, None, None)]
+
+
+def test_a_standard_that_is_not_money_paid_is_no_row():
+    assert rows("(一)直辖市、省会(首府)城市、计划单列市以及国务院确定的其他城市，扣除标准为每月1500元；") == []  # govcn-032
+    assert rows("城乡居民医保个人缴费标准提高到每人每年380元，财政补助标准提高到每人每年640元。") == [
+        (640, None, None, None)]
+    assert rows("对家庭人均收入低于每人每月1000元的困难家庭给予临时补助。") == []
+
+
+def test_a_standard_capped_per_person_per_day():
+    # gz 穗府办规〔2021〕19号
+    text = "其中本市特困人员住院照料临时救助标准不超过240元/人/日,其他申请人住院照料临时救助标准不超过120元/人/日。"
+    assert rows(text) == [(None, None, 240, None), (None, None, 120, None)]
+
+
+def test_the_items_of_a_list_of_standards_after_a_semicolon():
+    text = "高龄津贴标准：80至89周岁老年人每人每月100元；90至99周岁每人每月200元；100周岁以上每人每月500元。"
+    assert [a for a, *_ in rows(text)] == [100, 200, 500]
+
+
+def test_amounts_per_unit_and_an_amount_with_its_total_cap_in_one_sentence():
+    assert rows("对新发展的500亩以上的中药材种植基地和道地药材基地，一次性奖励企业200元/亩。") == [
+        (200, None, None, None)]  # liuhe-chanye
+    text = ("并根据两年共接收就业见习人员的数量，按200元/人的标准给予补贴，补贴总额最高不超过50000元，"
+            "用于对见习人员的指导、培训等。")  # gz 穗人社规字〔2019〕6号
+    assert rows(text) == [(200, None, 50000, None)]
+    text = ("每成功推荐1个港澳青年企业在基地登记注册，且该港澳青年企业后续经营满1年的，给予1万元奖励，"
+            "同一服务机构的奖励额度每年最高不超过10万元。")  # gz 穗天科工信规字〔2023〕1号
+    assert rows(text) == [(10000, None, 100000, None)]
+    assert rows("对租用办公用房的，按每平方米每月30元的标准给予租金补贴，每年最高补贴50万元。") == [
+        (30, None, 500000, None)]
+
+
+def test_shares_of_a_wage_or_a_standard():
+    text = "经核实后，根据见习期限，由市财政按本市最低工资标准的50%核拨经费补贴，每月按22个工作日计算。"
+    [row] = extract_subsidies(document(text))  # gz 穗人社规字〔2019〕6号
+    assert (row.rate, row.rate_base, row.cap_yuan) == (0.5, "本市最低工资标准", None)
+    [row] = extract_subsidies(document("就业见习补贴标准为当地最低工资标准的70%。"))
+    assert (row.rate, row.rate_base) == (0.7, "当地最低工资标准")
+    assert rows("返还比例最高不超过企业及其职工上年度实际缴纳失业保险费的60%。") == [(None, 0.6, None, None)]
+
+
+def test_shares_given_without_a_base_word_take_their_caps():
+    # liuhe-chanye: two shares, one yearly cap, the base from the clause before
+    text = "自认定当年起，按其年度地方经济贡献额给予五年奖励，其中前三年给予80%的奖励，后两年给予50%的奖励，每年最高奖励不超过5000万元。"
+    found = extract_subsidies(document(text))
+    assert [(r.rate, r.cap_yuan, r.rate_base) for r in found] == [
+        (0.8, 50000000, "其年度地方经济贡献额"), (0.5, 50000000, "其年度地方经济贡献额")]
+    # gz 穗天科工信规字〔2023〕1号: X的50%予以补贴, and its cap per year
+    text = ("对其入驻天河区行政区域内港澳青年创新创业孵化载体期间实际发生的场地租金总额的50%予以租金补贴，"
+            "每个企业租金补贴每年不超过5万元、补贴期限最长不超过3年。")
+    [row] = extract_subsidies(document(text))
+    assert (row.rate, row.cap_yuan, row.rate_base) == (0.5, 50000, "场地租金总额")
+    assert rows("对上述医药品种剂型引进，投产达效后，给予企业引进成本不低于10%的资金支持。") == [(None, 0.1, None, None)]
+
+
+def test_grades_each_in_their_own_clause_are_tiers():
+    text = "被评为五星级的给予10万元，四星级的给予5万元，三星级的给予3万元，二星级的给予2万元，一星级的给予1万元。"
+    assert [(a, t) for a, _, _, t in rows(text)] == [  # gz 穗府办规〔2022〕13号
+        (100000, "五星级"), (50000, "四星级"), (30000, "三星级"), (20000, "二星级"), (10000, "一星级")]
+
+
+def test_respectively_answers_the_last_items_of_a_list_or_quoted_names():
+    text = ("被党委、政府及其统战、台港澳事务、科技、人社部门评定为国家级、省级、市级港澳青年创新创业孵化载体的"
+            "天河区行政区域内创新创业孵化载体，分别给予每家80万元、30万元、20万元一次性配套建设支持。")
+    assert [t for *_, t in rows(text)] == [  # gz 穗天科工信规字〔2023〕1号
+        "国家级港澳青年创新创业孵化载体", "省级港澳青年创新创业孵化载体", "市级港澳青年创新创业孵化载体"]
+    text = "对实现“小升规”“规改股”“股上市”三个梯度发展目标的港澳青年企业分别给予10万元、20万元和50万元的一次性奖励支持。"
+    assert rows(text) == [(100000, None, None, "小升规"), (200000, None, None, "规改股"), (500000, None, None, "股上市")]
+    text = "对初次认定为国家、省级企业技术(研发)中心的企业，分别给予企业100万元、30万元奖励。"  # liuhe-chanye
+    assert [t for *_, t in rows(text)] == ["国家企业技术(研发)中心", "省级企业技术(研发)中心"]
+
+
+def test_a_cap_on_a_beneficiarys_sum_stands_beside_per_item_caps():
+    text = "分别按项目投资额的3%和1.5%给予奖励,单个项目最高分别不超过10万元和3万元,每家每年累计不超过100万元。"
+    assert [(a, r, c) for a, r, c, _ in rows(text)] == [(None, 0.03, 100000), (None, 0.015, 30000), (None, None, 1000000)]
+    assert rows("每家企业每年补助总额不超过500万元。") == [(None, None, 5000000, None)]
+    assert rows("对新购置新能源公交车的，按每辆车5万元给予补贴，每家企业年度补贴总额不超过200万元。") == [
+        (50000, None, 2000000, None)]
+
+
+def test_fines_cost_sharing_thresholds_and_budgets_are_not_rows():
+    text = "专利代理机构有下列行为之一的，由省、自治区、直辖市人民政府管理专利工作的部门责令限期改正，予以警告，可以处10万元以下的罚款；"
+    assert rows(text) == []  # govcn-058
+    text = "有条件的地方可对单户担保金额500万元及以下、平均担保费率不超过1%的担保业务给予适当担保费补贴。"
+    assert rows(text) == []  # govcn-002
+    assert rows("补助资金由市、区两级财政各承担50%，对符合条件的项目给予补助。") == []
+    assert rows("每年安排不超过2000万元资金，对符合条件的企业给予补助。") == []
+    assert rows("2023年全市共发放各类补贴资金3.5亿元，惠及企业1200家。") == []

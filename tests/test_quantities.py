@@ -45,3 +45,14 @@ def test_a_magnitude_takes_the_longest_unit_that_accepts_one():
     assert read("增加2个百分点。") == [(2, "个百分点", 2, "个百分点", None)]
     assert read("增加3万个百分点。") == [(3, "万个", 30000, "个", None)]  # 个百分点 takes no magnitude
     assert read("提高5万%,增长3万倍。") == []
+
+
+def test_money_per_person_and_period_is_money_at_a_rate():
+    # gz 穗府办规〔2021〕19号, liuhe-chanye: what a policy pays per person per day, per 亩
+    assert read("住院照料临时救助标准不超过240元/人/日") == [(240, "元/人/日", 240, "元/人/日", "CNY")]
+    assert read("一次性奖励企业100元/亩") == [(100, "元/亩", 100, "元/亩", "CNY")]
+    assert read("补贴3000元/人·月") == [(3000, "元/人·月", 3000, "元/人·月", "CNY")]
+    [per_day] = find_quantities("不超过240元/人/日")
+    [total] = find_quantities("不超过5万元")
+    assert (per_day.is_money, per_day.is_money_per_unit) == (False, True)
+    assert (total.is_money, total.is_money_per_unit) == (True, False)

@@ -1,5 +1,5 @@
 """Numbers with their units, as policies write them: `10家`, `1000亿元`, `3万人`, `0.5%`,
-`100EFlops`, `50E Flops`, `三十个`, `两个`, `28万元/人`, and a Chinese unit glossed by its
+`100EFlops`, `50E Flops`, `三十个`, `两个`, `28万元/人`, `240元/人/日`, and a Chinese unit glossed by its
 symbol, `5000千万亿次浮点指令/秒(PFLOPS)`, which is read as PFLOPS.
 
 The units are data (pipeline/data/measure_units.tsv); Chinese numerals are read by cn2an
@@ -31,6 +31,8 @@ _NOT_AFTER = "+＋-—–~～/:：#.第"
 _GLOSSED = regex.compile(r"(?P<words>[\p{Han}/]{1,14})[(（](?P<symbol>[A-Za-z][A-Za-z0-9/ ]{0,10})[)）]")
 _LATIN = regex.compile(r"[A-Za-z](?:[A-Za-z]| (?=[A-Za-z])){0,8}(?![A-Za-z])")
 _LATIN_LETTER = regex.compile(r"[A-Za-z]")
+# Marks between a unit and the unit it is per: a slash, and after a first slash a middle dot.
+_PER_MARKS = ("/", "／", "·")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +57,12 @@ class Quantity:
     @property
     def is_money(self) -> bool:
         return self.currency is not None and "/" not in self.unit
+
+    @property
+    def is_money_per_unit(self) -> bool:
+        """Money per person, area or period (`200元/人`, `100元/亩`, `240元/人/日`): a rate a
+        policy pays at, not a sum."""
+        return self.currency is not None and "/" in self.unit
 
     @property
     def is_percent(self) -> bool:
@@ -116,13 +124,17 @@ def _unit_at(text: str, at: int) -> tuple[str, Unit, int] | None:
     if found is None:
         return None
     written, unit, end = found
-    if text.startswith("/", end) or text.startswith("／", end):  # 28万元/人
+    base = unit.base
+    # 28万元/人, and a rate per person per period: 240元/人/日, 3000元/人·月
+    while text.startswith(_PER_MARKS if "/" in written else _PER_MARKS[:2], end):
         per = _chinese_unit(text, end + 1)
         per_word = per[0] if per else next((w for w in PER_UNITS if text.startswith(w, end + 1)), None)
-        if per_word:
-            return (f"{written}/{per_word}", Unit(unit.factor, f"{unit.base}/{per[1].base if per else per_word}",
-                                                   unit.currency), end + 1 + len(per_word))
-    return written, unit, end
+        if not per_word:
+            break
+        mark = "·" if text[end] == "·" else "/"
+        written, base = f"{written}{mark}{per_word}", f"{base}{mark}{per[1].base if per else per_word}"
+        end += 1 + len(per_word)
+    return written, Unit(unit.factor, base, unit.currency), end
 
 
 def find_quantities(text: str) -> list[Quantity]:
