@@ -119,12 +119,16 @@ def _document(raw: RawIssue, meta: IssueMeta, span: DocumentSpan, position: int,
     signed = _meta_date(raw, "signed_date") if single else None
     signed = signed or (signature.date if signature and dated else None)
     # Order of authority (GOLD.md): the page's own 实施日期/失效日期, then the text's clauses.
-    effective = expiry = None
+    effective = expiry = effective_found = expiry_found = None
     if dated:
-        effective = (_meta_date(raw, "effective_date") if single else None) or fields.effective_date(text, signed)
-        expiry = (_meta_date(raw, "expiry_date") if single else None) or fields.expiry_date(text, effective)
-
-    stated = fields.dating(text, lines, signed, effective, expiry)
+        effective_found = fields.effective_clause(text, signed)
+        effective = (_meta_date(raw, "effective_date") if single else None) or (
+            effective_found.date if effective_found else None)
+        expiry_found = fields.expiry_clause(text, effective)
+        expiry = (_meta_date(raw, "expiry_date") if single else None) or (
+            expiry_found.date if expiry_found else None)
+    # Where the text states each, found once here for extraction to cite.
+    stated = fields.stated_at(signature, effective_found, expiry_found, signed, effective, expiry)
 
     if kind == "政策解读":
         issuer = fields.interpreter(text)

@@ -468,21 +468,28 @@ class Dating:
     expiry_at: TextSpan | None
 
 
-def dating(text: str, lines: list[TextLine], signed: dt.date | None, effective: dt.date | None,
-           expiry: dt.date | None) -> Dating:
-    """The line or clause that states each date, where the text states that very date."""
-    signature = find_signature(lines)
+def stated_at(signature: Signature | None, effective_found: DatingClause | None,
+              expiry_found: DatingClause | None, signed: dt.date | None, effective: dt.date | None,
+              expiry: dt.date | None) -> Dating:
+    """The line or clause that states each date, where it states that very date (a date a
+    web page gave in its metadata block may differ from the text's, and then has no span)."""
     signed_at = None
     if signed and signature and signature.date == signed:
         line = signature.line
         signed_at = TextSpan(line.start + len(line.text) - len(line.text.lstrip()),
                              line.start + len(line.text.rstrip()))
-    effective_at = expiry_at = None
-    if effective and (clause := effective_clause(text, signed)) and clause.date == effective:
-        effective_at = TextSpan(clause.start, clause.end)
-    if expiry and (clause := expiry_clause(text, effective)) and clause.date == expiry:
-        expiry_at = TextSpan(clause.start, clause.end)
+    effective_at = (TextSpan(effective_found.start, effective_found.end)
+                    if effective and effective_found and effective_found.date == effective else None)
+    expiry_at = (TextSpan(expiry_found.start, expiry_found.end)
+                 if expiry and expiry_found and expiry_found.date == expiry else None)
     return Dating(signed_at, effective_at, expiry_at)
+
+
+def dating(text: str, lines: list[TextLine], signed: dt.date | None, effective: dt.date | None,
+           expiry: dt.date | None) -> Dating:
+    """stated_at for dates known already: finds the signature and the clauses itself."""
+    return stated_at(find_signature(lines), effective_clause(text, signed), expiry_clause(text, effective),
+                     signed, effective, expiry)
 
 
 # --- validity ------------------------------------------------------------------------------
