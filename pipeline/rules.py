@@ -130,20 +130,20 @@ def is_metadata_label(label: str) -> bool:
 
 
 @cache
-def words(name: str, kind: str | None = None) -> tuple[str, ...]:
+def words(name: str, *kinds: str) -> tuple[str, ...]:
     """The words of a word-list file (`word<TAB>kind<TAB>source`), longest first so that an
-    alternation tries `截止到` before `截止`; only those of `kind` when it is given."""
-    return tuple(sorted((word for word, value in table(name).items() if kind is None or value == kind),
+    alternation tries `截止到` before `截止`; only those of `kinds` when any are given."""
+    return tuple(sorted((word for word, value in table(name).items() if not kinds or value in kinds),
                         key=lambda word: (-len(word), word)))
 
 
 @cache
-def alternation(name: str, kind: str | None = None) -> str:
-    """A regular-expression alternation of `words(name, kind)`, each escaped, for a pattern
+def alternation(name: str, *kinds: str) -> str:
+    """A regular-expression alternation of `words(name, *kinds)`, each escaped, for a pattern
     to embed: `rf"(?:{rules.alternation('pay_words.tsv', 'pays')})"`."""
     import regex  # the project's regex module; only patterns need it
 
-    return "|".join(regex.escape(word) for word in words(name, kind))
+    return "|".join(regex.escape(word) for word in words(name, *kinds))
 
 
 def meta_column(name: str) -> str | None:

@@ -22,9 +22,9 @@ from .text import DocumentText, Span, split_top_level
 
 # The verbs, and where each puts the person, are data (appointment_verbs.tsv).
 _VERBS = "appointment_verbs.tsv"
-_REMOVING = frozenset(rules.words(_VERBS, "heading_remove") + rules.words(_VERBS, "remove_before"))
-_ACTION_HEADING = regex.compile(
-    rf"^(?P<action>{'|'.join(rules.alternation(_VERBS, form) for form in ('heading_appoint', 'heading_remove', 'appoint_before', 'remove_before'))})\s*[:：]?$")
+_REMOVING = frozenset(rules.words(_VERBS, "heading_remove", "remove_before"))
+_HEADING_VERBS = rules.alternation(_VERBS, "heading_appoint", "heading_remove", "appoint_before", "remove_before")
+_ACTION_HEADING = regex.compile(rf"^(?P<action>{_HEADING_VERBS})\s*[:：]?$")
 _PEOPLE = r"(?P<people>[\p{Han}·、,，]{2,40}?)"
 _APPOINT = regex.compile(rf"^(?:{rules.alternation(_VERBS, 'appoint_before')})(?P<people>.+?)(?:为|任)(?P<post>.+)$")
 _APPOINT_AFTER = regex.compile(rf"^{_PEOPLE}(?:{rules.alternation(_VERBS, 'appoint_after')})(?P<post>.+)$")
@@ -38,8 +38,7 @@ _PERIOD = regex.compile(r"(?P<period>(?:19|20)[0-9]{2}年(?:1[0-2]|0?[1-9])月)�
 # The organisation a post names ends in an ending of organisation_endings.tsv (the list
 # signatures and responsible units use), with the brackets of its other names.
 _ORGANISATION_END = regex.compile(
-    rf"(?:{rules.alternation('organisation_endings.tsv', 'organisation')}|"
-    rf"{rules.alternation('organisation_endings.tsv', 'unit')})(?:[(（][^()（）]+[)）])*")
+    rf"(?:{rules.alternation('organisation_endings.tsv', 'organisation', 'unit')})(?:[(（][^()（）]+[)）])*")
 _TITLE = regex.compile(r"^(?:副|常务副|党组|党委|总)?\p{Han}{0,8}?(?:长|主任|书记|主席|委员|员|师|官|监|理|专员|秘书长|巡视员|调研员|参事|馆长|院长|校长|经理)$")
 _NOT_A_PERSON = regex.compile(r"^(?:原任|上述|以上|其|同时|均)")
 _APPOINTMENT_TITLE = regex.compile(r"任免|任职|免职")

@@ -33,7 +33,7 @@ _NOMINAL = regex.compile(r"^(n|nz|nr|ns|nt|nrt|ng|j|l|i|eng|vn|an|b|s|a|x)")
 # of a change (能耗比2020年下降13.5%).
 _TAIL_KINDS = ("not", "below", "above", "at_least", "at_most", "link", "respectively")
 _COMPARISON_TAIL = regex.compile(
-    "(?:" + "|".join(rules.alternation("target_comparators.tsv", kind) for kind in _TAIL_KINDS)
+    f"(?:{rules.alternation('target_comparators.tsv', *_TAIL_KINDS)}"
     + rf"|(?:{rules.alternation('target_cues.tsv', 'base')})\s*(?:19|20)[0-9]{{2}}\s*年(?:底|末)?)+$")
 _WHOLE_AREA = regex.compile(f"^(?:{rules.alternation('indicator_words.tsv', 'area')})")  # 全市, 我省 ...
 _OBJECT_MARKERS = frozenset(rules.words("indicator_words.tsv", "object"))

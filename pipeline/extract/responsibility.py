@@ -52,7 +52,7 @@ _WORDS = "unit_list_words.tsv"
 _RULES = "lead_rules.tsv"
 
 _LABEL = regex.compile(rf"^\s*(?P<label>{rules.alternation('unit_labels.tsv')})\s*[:：]")
-_RESPONSIBLE_LABEL = "|".join(regex.escape(label) for label in rules.words("unit_labels.tsv", "responsible"))
+_RESPONSIBLE_LABEL = rules.alternation("unit_labels.tsv", "responsible")
 # a clause of units closed by its verb: `由XX会同YY负责`, `XX、YY等按职责分工负责`
 _UNIT_CLAUSE = regex.compile(rf"^(?:由)?(?P<units>.+?)(?P<verb>{rules.alternation('unit_roles.tsv')})$")
 _LEAD_RULE = regex.compile(rf"(?:{rules.alternation(_RULES, 'first')})[^,，。;；]{{0,8}}(?:{rules.alternation(_RULES, 'lead')})"
@@ -80,9 +80,8 @@ _LIST_OPENING = re.compile(r"[(（\[［【〔]")
 _MAY_NAME_UNITS = regex.compile(rf"{rules.alternation('unit_labels.tsv')}|{rules.alternation('unit_roles.tsv')}")
 # what may follow a list that closes a task: the end of its line, a mark, a bracket
 _AFTER_A_LIST = re.compile(r"\s*(?:$|[\n。；;，,、：:.．)）\]］】〕])")
-_ENDINGS = rules.words("organisation_endings.tsv", "organisation") + rules.words("organisation_endings.tsv", "unit")
-_COLLECTIVE_ENDINGS = (rules.words("organisation_endings.tsv", "collective")
-                       + rules.words("organisation_endings.tsv", "unit_collective"))
+_ENDINGS = rules.words("organisation_endings.tsv", "organisation", "unit")
+_COLLECTIVE_ENDINGS = rules.words("organisation_endings.tsv", "collective", "unit_collective")
 _DETERMINER = regex.compile(rules.alternation(_WORDS, "determiner"))
 _NOT_IN_NAME = regex.compile(rules.alternation(_WORDS, "not_in_name"))
 _CENTRAL = rules.words("central_issuers.tsv")

@@ -56,79 +56,71 @@ from .text import DocumentText, Span, split_top_level
 _WORDS = "subsidy_words.tsv"
 
 
-def _any(*kinds: str) -> str:
-    """An alternation of the words of `kinds` in subsidy_words.tsv, longest first."""
-    found = sorted({w for kind in kinds for w in rules.words(_WORDS, kind)}, key=lambda w: (-len(w), w))
-    return "|".join(regex.escape(w) for w in found)
-
-
-def _kind_words() -> str:
-    return "|".join(regex.escape(w) for w in sorted(rules.table("subsidy_kinds.tsv"), key=lambda w: (-len(w), w)))
-
-
 _PAYS = regex.compile(rules.alternation("pay_words.tsv", "pays"))
-_GIVE = regex.compile(_any("give", "once"))
-_GIVE_VERB = regex.compile(_any("give"))
-_GIVES = regex.compile(f"{_any('give', 'once')}|{_kind_words()}")  # a verb that gives, or the kind given
-_CAP_WORDS = regex.compile(_any("cap"))
-_TOTAL = regex.compile(_any("total"))
-_BUDGET = regex.compile(_any("budget", "sum"))
-_SUM = regex.compile(_any("sum"))
-_PENALTY = regex.compile(_any("penalty"))
-_SHARE_OUT = regex.compile(_any("share_out"))
-_PER = f"(?:{_any('per')}|(?:{_any('per_mark')})\\p{{Han}}{{1,3}}?)"
-_GLUE = f"(?:{_any('glue', 'per', 'cap', 'floor', 'respectively', 'raised_to')}|{_PER})"
-_STANDARD_NAME = f"(?:{_any('standard_of')})(?:{_any('named')})"
+_GIVE = regex.compile(rules.alternation(_WORDS, "give", "once"))
+_GIVE_VERB = regex.compile(rules.alternation(_WORDS, "give"))
+# What a policy calls what it pays (subsidy_kinds.tsv): 补助, 奖励, 贴息 ...
+_KINDS = rules.alternation("subsidy_kinds.tsv")
+_GIVES = regex.compile(f"{rules.alternation(_WORDS, 'give', 'once')}|{_KINDS}")  # a verb that gives, or the kind given
+_CAP_WORDS = regex.compile(rules.alternation(_WORDS, "cap"))
+_TOTAL = regex.compile(rules.alternation(_WORDS, "total"))
+_BUDGET = regex.compile(rules.alternation(_WORDS, "budget", "sum"))
+_SUM = regex.compile(rules.alternation(_WORDS, "sum"))
+_PENALTY = regex.compile(rules.alternation(_WORDS, "penalty"))
+_SHARE_OUT = regex.compile(rules.alternation(_WORDS, "share_out"))
+_PER = f"(?:{rules.alternation(_WORDS, 'per')}|(?:{rules.alternation(_WORDS, 'per_mark')})\\p{{Han}}{{1,3}}?)"
+_GLUE = f"(?:{rules.alternation(_WORDS, 'glue', 'per', 'cap', 'floor', 'respectively', 'raised_to')}|{_PER})"
+_STANDARD_NAME = f"(?:{rules.alternation(_WORDS, 'standard_of')})(?:{rules.alternation(_WORDS, 'named')})"
 # 最低生活保障标准为每人每月 / 标准为：城市每人每月 / 标准由每人每月1200元提高到: the amount that follows is the standard
 _STANDARD = regex.compile(
     f"(?P<name>{_STANDARD_NAME})(?:{_GLUE}*[：:]?(?:[^，,；;。：:]{{1,12}}?{_PER}+)?{_GLUE}*"
-    f"|[^，,；;。]*?(?:{_any('raised_to')}){_GLUE}*)$")
+    f"|[^，,；;。]*?(?:{rules.alternation(_WORDS, 'raised_to')}){_GLUE}*)$")
 _STANDARD_ANY = regex.compile(_STANDARD_NAME)
 # 1000元补贴，中级工1500元 / 每人每月800元、农村每人每月600元: the next item of a list of amounts
-_NEXT_ITEM = regex.compile(f"^(?:{_kind_words()})?[、，,][^，,；;。：:0-9]{{0,8}}?{_PER}*{_GLUE}*$")
-_ITEM_END = regex.compile(f"(?:{_kind_words()})?(?:[，,；;。、]|$)")  # not 其中50万元用于…
-_PAID_AT = regex.compile(f"(?:{_any('rate_lead')}){_GLUE}*$")  # 按200元/人, 按每月500元
+_NEXT_ITEM = regex.compile(f"^(?:{_KINDS})?[、，,][^，,；;。：:0-9]{{0,8}}?{_PER}*{_GLUE}*$")
+_ITEM_END = regex.compile(f"(?:{_KINDS})?(?:[，,；;。、]|$)")  # not 其中50万元用于…
+_PAID_AT = regex.compile(f"(?:{rules.alternation(_WORDS, 'rate_lead')}){_GLUE}*$")  # 按200元/人, 按每月500元
 _PAID_PER = regex.compile(f"{_PER}+{_GLUE}*$")  # 90周岁以上的每人每月300元
 _PER_ANY = regex.compile(_PER)
-_COMPARE = regex.compile(_any("compare", "floor"))
-_NAMED = regex.compile(_any("named"))
-_FUND_SIZE = regex.compile(f"(?:{_any('fund')})$")  # 奖补资金10亿元
-_RAISED = regex.compile(_any("raised_to"))  # 由每人每月1200元提高到…: 1200元 was the standard
-_RATE_BASE = regex.compile(f"(?:{_any('rate_lead')})(?P<base>[^，,；;。]*?)$")
-_RATE_BASE_ANY = regex.compile(f"(?:{_any('rate_lead')})(?P<base>[^，,；;。]*?)(?=(?:{_any('give', 'once')})|的|[，,；;。])")
+_COMPARE = regex.compile(rules.alternation(_WORDS, "compare", "floor"))
+_NAMED = regex.compile(rules.alternation(_WORDS, "named"))
+_FUND_SIZE = regex.compile(f"(?:{rules.alternation(_WORDS, 'fund')})$")  # 奖补资金10亿元
+_RAISED = regex.compile(rules.alternation(_WORDS, "raised_to"))  # 由每人每月1200元提高到…: 1200元 was the standard
+_RATE_BASE = regex.compile(f"(?:{rules.alternation(_WORDS, 'rate_lead')})(?P<base>[^，,；;。]*?)$")
+_RATE_BASE_ANY = regex.compile(f"(?:{rules.alternation(_WORDS, 'rate_lead')})(?P<base>[^，,；;。]*?)(?=(?:{rules.alternation(_WORDS, 'give', 'once')})|的|[，,；;。])")
 # 补贴比例为50%, 见习补贴标准为最低工资标准的70%, 返还比例最高不超过…的60%: a share named as what is paid
-_RATE_NAMED = regex.compile(f"(?:{_kind_words()}|{_any('give', 'standard_of')})(?:{_any('named', 'amount_noun')})"
+_RATE_NAMED = regex.compile(f"(?:{_KINDS}|{rules.alternation(_WORDS, 'give', 'standard_of')})(?:{rules.alternation(_WORDS, 'named', 'amount_noun')})"
                             f"{_GLUE}*(?:(?P<base>[^，,；;。]*?)的)?$")
-_RATE_OF_GIVEN = regex.compile(f"(?:{_any('give', 'once')})(?P<base>[^，,；;。]*?)的$")  # 给予项目总投资的30%
-_RATE_GIVEN = regex.compile(f"的?(?:{_any('give')}|\\p{{Han}}{{0,3}}?(?:{_kind_words()}))")  # 50%予以, 80%的奖励
-_RATE_GIVEN_BEFORE = regex.compile(f"(?:{_any('give')}|{_kind_words()})(?:{_any('cap', 'floor')})*$")  # 第一年补贴100%
-_UPLIFT = regex.compile(f"(?P<what>[^，,；;。]*?)(?:{_any('named')})?(?:{_any('uplift')})$")
-_PAID_NOUNS = f"(?:{_kind_words()}|{_any('once', 'amount_noun', 'fund')})"
-_BOUND = f"(?:[(（]含[)）])?(?:{_any('bound')})?(?:[(（]含[)）])?的"
+_RATE_OF_GIVEN = regex.compile(f"(?:{rules.alternation(_WORDS, 'give', 'once')})(?P<base>[^，,；;。]*?)的$")  # 给予项目总投资的30%
+_RATE_GIVEN = regex.compile(f"的?(?:{rules.alternation(_WORDS, 'give')}|\\p{{Han}}{{0,3}}?(?:{_KINDS}))")  # 50%予以, 80%的奖励
+_RATE_GIVEN_BEFORE = regex.compile(f"(?:{rules.alternation(_WORDS, 'give')}|{_KINDS})(?:{rules.alternation(_WORDS, 'cap', 'floor')})*$")  # 第一年补贴100%
+_UPLIFT = regex.compile(f"(?P<what>[^，,；;。]*?)(?:{rules.alternation(_WORDS, 'named')})?(?:{rules.alternation(_WORDS, 'uplift')})$")
+_PAID_NOUNS = f"(?:{_KINDS}|{rules.alternation(_WORDS, 'once', 'amount_noun', 'fund')})"
+_BOUND = f"(?:[(（]含[)）])?(?:{rules.alternation(_WORDS, 'bound')})?(?:[(（]含[)）])?的"
 # 2000万元(含)以上的企业: a condition; 20万元的奖励 and 80%的生活补贴 are what is paid
 _THRESHOLD_AFTER = regex.compile(f"{_BOUND}(?!{_PAID_NOUNS})")
-_THRESHOLD_AFTER_RATE = regex.compile(f"{_BOUND}(?!\\p{{Han}}{{0,2}}?(?:{_PAID_NOUNS}|{_any('give')}))")
+_THRESHOLD_AFTER_RATE = regex.compile(f"{_BOUND}(?!\\p{{Han}}{{0,2}}?(?:{_PAID_NOUNS}|{rules.alternation(_WORDS, 'give')}))")
 # (patterns matched at an offset, `pattern.match(text, at)`, are anchored there: no `^`)
-_BOUND_LIST = regex.compile(f"(?:[(（]含[)）])?(?:{_any('bound')})(?:[(（]含[)）])?[、，,]")
-_LIST_JOIN = regex.compile(f"^\\s*(?:[(（]含[)）])?\\s*(?:[、]|{_any('join')})\\s*$")
+_BOUND_LIST = regex.compile(f"(?:[(（]含[)）])?(?:{rules.alternation(_WORDS, 'bound')})(?:[(（]含[)）])?[、，,]")
+_LIST_JOIN = regex.compile(f"^\\s*(?:[(（]含[)）])?\\s*(?:[、]|{rules.alternation(_WORDS, 'join')})\\s*$")
 _CONDITION = regex.compile(
-    f"(?:^|[，,；;])\\s*(?:其中)?对(?P<who>[^；;。]+?)(?=(?:{_any('give', 'once', 'respectively', 'rate_lead', 'per')})"
-    f"|[，,]\\s*(?:{_any('give', 'rate_lead', 'per')}))")
-_CONDITION_END = regex.compile(f"[，,]\\s*(?:{_any('means', 'rate_lead')})")
-_TIER_VERB = regex.compile(f"^.*(?:{_any('tier_verb')})")
-_CLAUSE_LABEL = regex.compile(f"^(?P<label>[^的，,；;：:]+?)的(?:{_any('give', 'once')})")
-_GENERIC_SUBJECT = regex.compile(f"^(?:{_any('generic', 'per')})")
+    f"(?:^|[，,；;])\\s*(?:其中)?对(?P<who>[^；;。]+?)(?=(?:{rules.alternation(_WORDS, 'give', 'once', 'respectively', 'rate_lead', 'per')})"
+    f"|[，,]\\s*(?:{rules.alternation(_WORDS, 'give', 'rate_lead', 'per')}))")
+_CONDITION_END = regex.compile(f"[，,]\\s*(?:{rules.alternation(_WORDS, 'means', 'rate_lead')})")
+_TIER_VERB = regex.compile(f"^.*(?:{rules.alternation(_WORDS, 'tier_verb')})")
+_CLAUSE_LABEL = regex.compile(f"^(?P<label>[^的，,；;：:]+?)的(?:{rules.alternation(_WORDS, 'give', 'once')})")
+_GENERIC_SUBJECT = regex.compile(f"^(?:{rules.alternation(_WORDS, 'generic', 'per')})")
 _CAP_SUBJECT_TAIL = regex.compile(
-    f"(?:(?:{_any('period', 'per', 'total')})?\\p{{Han}}{{0,2}}(?:{_kind_words()})(?:{_any('amount_noun', 'fund')})?"
-    f"|{_any('amount_noun', 'fund')})$")
-_STANDARD_TAIL = regex.compile(f"(?:{_kind_words()})?(?:{_any('named')})?$")
-_TO = regex.compile(f"^(?:{_any('tier_particle', 'rate_lead')})+")
-_TIER_VERB_TAIL = regex.compile(f"(?:{_any('tier_verb')})$")  # 国家级、省级认定的: 省级
-_BASE_CAP_WORDS = regex.compile(f"^(?:{_any('cap', 'floor')})")
-_BOUND_WORDS = regex.compile(_any("cap", "floor"))
-_BASE_TAIL = regex.compile(f"(?:{_any('cap', 'floor', 'give', 'once')})*的?$")
-_RESPECTIVELY = regex.compile(_any("respectively"))
-_JOIN = regex.compile(_any("join"))
+    f"(?:(?:{rules.alternation(_WORDS, 'period', 'per', 'total')})?\\p{{Han}}{{0,2}}(?:{_KINDS})(?:{rules.alternation(_WORDS, 'amount_noun', 'fund')})?"
+    f"|{rules.alternation(_WORDS, 'amount_noun', 'fund')})$")
+_STANDARD_TAIL = regex.compile(f"(?:{_KINDS})?(?:{rules.alternation(_WORDS, 'named')})?$")
+_TO = regex.compile(f"^(?:{rules.alternation(_WORDS, 'tier_particle', 'rate_lead')})+")
+_TIER_VERB_TAIL = regex.compile(f"(?:{rules.alternation(_WORDS, 'tier_verb')})$")  # 国家级、省级认定的: 省级
+_BASE_CAP_WORDS = regex.compile(f"^(?:{rules.alternation(_WORDS, 'cap', 'floor')})")
+_BOUND_WORDS = regex.compile(rules.alternation(_WORDS, "cap", "floor"))
+_BASE_TAIL = regex.compile(f"(?:{rules.alternation(_WORDS, 'cap', 'floor', 'give', 'once')})*的?$")
+_RESPECTIVELY = regex.compile(rules.alternation(_WORDS, "respectively"))
+_JOIN = regex.compile(rules.alternation(_WORDS, "join"))
 _QUOTED = regex.compile(r"“([^”]{1,12})”")
 _QUOTES_IN_A_ROW = regex.compile(r"”、?“")
 _CLAUSE_MARK = regex.compile(r"[，,；;。]")
@@ -364,7 +356,7 @@ def _condition(text: str, at: int) -> str | None:
 @cache
 def _kinds() -> tuple[dict[str, str], regex.Pattern]:
     table = {word: (word if kind == "=" else kind) for word, kind in rules.table("subsidy_kinds.tsv").items()}
-    return table, regex.compile(_kind_words())
+    return table, regex.compile(_KINDS)
 
 
 def _kind_after(text: str, at: int) -> str | None:

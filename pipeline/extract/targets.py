@@ -41,12 +41,6 @@ _CUES = "target_cues.tsv"
 _COMPARATORS = "target_comparators.tsv"
 
 
-def _words(name: str, *kinds: str) -> str:
-    """An alternation of the words of several kinds of a rule file, longest first."""
-    found = sorted({w for kind in kinds for w in rules.words(name, kind)}, key=lambda w: (-len(w), w))
-    return "|".join(regex.escape(w) for w in found)
-
-
 # A goal year: 到2027年, 力争到2026年底, 至2025年末, 至1998年, or a year opening a clause (2026年,).
 _GOAL_YEAR = regex.compile(rf"(?:(?P<by>{rules.alternation('goal_year_words.tsv', 'by')}|"
                            rf"{rules.alternation('goal_year_words.tsv', 'commit')})\s*)?"
@@ -76,17 +70,17 @@ _VERB_TAGS = ("v", "vd", "vi")
 _NOT = rules.alternation(_COMPARATORS, "not")
 _AT_LEAST_NEGATED = regex.compile(rf"(?:{_NOT})(?:{rules.alternation(_COMPARATORS, 'below')})$")
 _AT_MOST_NEGATED = regex.compile(rf"(?:{_NOT})(?:{rules.alternation(_COMPARATORS, 'above')})$")
-_AT_MOST_BEFORE = regex.compile(rf"(?:{_words(_COMPARATORS, 'below', 'at_most')})$")
-_AT_LEAST_BEFORE = regex.compile(rf"(?:{_words(_COMPARATORS, 'above', 'at_least')})$")
+_AT_MOST_BEFORE = regex.compile(rf"(?:{rules.alternation(_COMPARATORS, 'below', 'at_most')})$")
+_AT_LEAST_BEFORE = regex.compile(rf"(?:{rules.alternation(_COMPARATORS, 'above', 'at_least')})$")
 _INCLUDED = r"(?:[(（]含[)）])?"  # 1000万元(含)以上
 _AT_LEAST_AFTER = regex.compile(rf"^{_INCLUDED}(?:{rules.alternation(_COMPARATORS, 'at_least_after')})")
 _AT_MOST_AFTER = regex.compile(rf"^{_INCLUDED}(?:{rules.alternation(_COMPARATORS, 'at_most_after')})")
-_AFTER_WORDS = _words(_COMPARATORS, "at_least_after", "at_most_after", "about_after")
+_AFTER_WORDS = rules.alternation(_COMPARATORS, "at_least_after", "at_most_after", "about_after")
 _THRESHOLD_OF_NOUN = regex.compile(rf"^{_INCLUDED}(?:{_AFTER_WORDS})?{_INCLUDED}的")
 _QUALIFIER = regex.compile(rf"^{_INCLUDED}(?:{_AFTER_WORDS})?{_INCLUDED}")
 _RESPECTIVELY = regex.compile(rules.alternation(_COMPARATORS, "respectively"))
-_BOUND = regex.compile(_words(_COMPARATORS, "not", "below", "above", "at_least", "at_most"))
-_BOUND_OR_LINK = regex.compile(_words(_COMPARATORS, "not", "below", "above", "at_least", "at_most", "link",
+_BOUND = regex.compile(rules.alternation(_COMPARATORS, "not", "below", "above", "at_least", "at_most"))
+_BOUND_OR_LINK = regex.compile(rules.alternation(_COMPARATORS, "not", "below", "above", "at_least", "at_most", "link",
                                       "respectively"))
 _AND = rules.alternation("indicator_words.tsv", "conjunction")  # 和, 及, 与, 或
 _LIST_SEPARATOR = regex.compile(rf"^(?:{_AFTER_WORDS})?\s*(?:[、，,]|{_AND})\s*$")
