@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from pipeline import rules
+
 
 class ReadError(Exception):
     """An input that cannot be read; `error_type` is a short machine-readable reason."""
@@ -25,3 +27,24 @@ def read_bytes(path: Path) -> tuple[bytes, str]:
     if not data:
         raise ReadError("empty_file", "the file is empty (0 bytes)")
     return data, hashlib.sha256(data).hexdigest()
+
+
+class StatedFields:
+    """The (column, value) pairs a page or an export states about itself, by label
+    (label_aliases.tsv); validity words mapped (validity_words.tsv); the first value of
+    each column kept."""
+
+    def __init__(self):
+        self._found: dict[str, str] = {}
+
+    def add(self, label: str, value: str | None) -> None:
+        self.add_column(rules.metadata_column(label), value)
+
+    def add_column(self, column: str | None, value: str | None) -> None:
+        if column == "validity":
+            value = rules.validity_value(value)
+        if column and value and column not in self._found:
+            self._found[column] = value
+
+    def pairs(self) -> tuple[tuple[str, str], ...]:
+        return tuple(self._found.items())

@@ -26,7 +26,7 @@ import regex
 from pipeline import rules
 from pipeline.records import RawIssue
 
-from . import ReadError, read_bytes
+from . import ReadError, StatedFields, read_bytes
 from .encoding import decode_bytes
 
 # Elements that never hold article text.
@@ -194,15 +194,10 @@ def _clean_line(line: str) -> str:
 
 def _metadata(root, article, meta: dict[str, str]) -> tuple[tuple[str, str], ...]:
     """(column, value) pairs from the page's metadata table, label lines and meta tags."""
-    found: dict[str, str] = {}
+    found = StatedFields()
 
     def add(label: str, value: str):
-        column = rules.metadata_column(label)
-        value = _clean_line(value)
-        if column == "validity":
-            value = rules.validity_value(value)
-        if column and value and column not in found:
-            found[column] = value
+        found.add(label, _clean_line(value))
 
     # 1. Label and value in neighbouring table cells: <td>索引号：</td><td>0025...</td>
     for cell in root.iter("td", "th"):
@@ -218,10 +213,8 @@ def _metadata(root, article, meta: dict[str, str]) -> tuple[tuple[str, str], ...
             add(label, value)
     # 3. The site template's meta tags (meta_names.tsv) fill what the block left out.
     for name, content in meta.items():
-        column = rules.meta_column(name)
-        if column and content and column not in found:
-            found[column] = _clean_line(content)
-    return tuple(found.items())
+        found.add_column(rules.meta_column(name), _clean_line(content))
+    return found.pairs()
 
 
 def split_label_values(line: str) -> list[tuple[str, str]]:

@@ -19,7 +19,7 @@ import regex
 from pipeline import rules
 from pipeline.records import RawIssue
 
-from . import ReadError, read_bytes
+from . import ReadError, StatedFields, read_bytes
 from .encoding import decode_bytes
 
 
@@ -72,14 +72,9 @@ def export_header(text: str) -> tuple[tuple[tuple[str, str], ...], str]:
         start -= 1
     while end + 1 < len(lines) and (_HEADER_LINE.match(lines[end + 1]) or not lines[end + 1].strip()):
         end += 1
-    found: dict[str, str] = {}
+    found = StatedFields()
     for line in lines[start:end + 1]:
-        match = _HEADER_LINE.match(line)
-        column = rules.metadata_column(match.group("label")) if match else None
-        value = match.group("value") if match else None
-        if column == "validity":
-            value = rules.validity_value(value)
-        if column and value and column not in found:
-            found[column] = value
+        if match := _HEADER_LINE.match(line):
+            found.add(match.group("label"), match.group("value"))
     kept = lines[:start] + [""] + lines[end + 1:]
-    return tuple(found.items()), "\n".join(kept)
+    return found.pairs(), "\n".join(kept)
