@@ -22,11 +22,22 @@ class ReadError(Exception):
 
 
 def read_bytes(path: Path) -> tuple[bytes, str]:
-    """The file's bytes and their sha256; an empty file is a ReadError."""
-    data = Path(path).read_bytes()
+    """The file's bytes and their sha256; an empty file, or one that cannot be opened
+    (permissions, I/O: the next run tries again), is a ReadError."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise cannot_open(exc) from exc
     if not data:
         raise ReadError("empty_file", "the file is empty (0 bytes)")
     return data, hashlib.sha256(data).hexdigest()
+
+
+def cannot_open(exc: OSError) -> ReadError:
+    """A file the operating system would not give us (permissions, I/O): not the file's
+    fault, so the run manifest has it read again on the next run."""
+    return ReadError("cannot_open", f"cannot open the file: {exc.strerror or exc}; it is read again "
+                                    "on the next run")
 
 
 class StatedFields:

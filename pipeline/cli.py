@@ -8,7 +8,16 @@ from pathlib import Path
 import click
 
 from pipeline.lock import OutputBusy
-from pipeline.run import DEFAULT_ENGINE, DEFAULT_TIME_LIMIT_S, PDF_ENGINES, default_workers, find_inputs, run
+from pipeline.read import OCR_MODES
+from pipeline.run import (
+    DEFAULT_ENGINE,
+    DEFAULT_OCR,
+    DEFAULT_TIME_LIMIT_S,
+    PDF_ENGINES,
+    default_workers,
+    find_inputs,
+    run,
+)
 from pipeline.schema import OUTPUT_TABLES
 from pipeline.sql import FORMATS, NoTables, open_shell, run_query, tables_in
 from pipeline.write import OutputError, SchemaViolation
@@ -53,6 +62,10 @@ OUT_DIR = click.argument("out_dir", metavar="OUT", type=click.Path(exists=True, 
 @click.option("--pdf-engine", type=click.Choice(PDF_ENGINES), default=DEFAULT_ENGINE, show_default=True,
               help="PDF text layer reader. Both give the same text; pdfplumber is the reference, "
                    "pdfium is about 20 times faster.")
+@click.option("--ocr", type=click.Choice(OCR_MODES), default=DEFAULT_OCR, show_default=True,
+              help="Which PDF pages are read by OCR (scanned pages): auto, those with no text layer or "
+                   "one that is garbage; force, every page; off, none (a scanned page is then an error "
+                   "row). OCR'd pages are listed in documents.ocr_pages.")
 @click.option("--time-limit", "time_limit_s", type=click.FloatRange(min=0), default=DEFAULT_TIME_LIMIT_S,
               show_default=True, help="Seconds one input may take; past it the input is stopped and "
                                       "logged in errors (time_limit). 0: no limit.")
@@ -63,9 +76,10 @@ OUT_DIR = click.argument("out_dir", metavar="OUT", type=click.Path(exists=True, 
 @click.option("--wait", "wait_s", type=float, default=0, show_default=True,
               help="Seconds to wait when another run is writing OUT (-1: as long as it takes); "
                    f"then exit with status {EXIT_BUSY}.")
-def extract(input_dir: Path, out_dir: Path, full: bool, workers: int | None, pdf_engine: str,
+def extract(input_dir: Path, out_dir: Path, full: bool, workers: int | None, pdf_engine: str, ocr: str,
             time_limit_s: float, executor: str, scheduler: str | None, wait_s: float):
-    """Read the gazettes under INPUT_DIR (.pdf, .html/.htm, .txt) and update the tables in OUT.
+    """Read the gazettes and policies under INPUT_DIR (PDF, scanned PDF, web pages, text,
+    Word .docx/.doc, OFD) and update the tables in OUT.
 
     Example:  gazette extract data/raw --out data/out
 
@@ -74,11 +88,13 @@ def extract(input_dir: Path, out_dir: Path, full: bool, workers: int | None, pdf
     removed; --full reads everything again. One run at a time writes OUT.
 
     An unreadable input gets a row in OUT/errors.parquet and a message here; the
-    others are still read. At the end it prints each table's file in OUT with its rows.
+    others are still read. A file of a kind gazette has no reader for (an image, a
+    spreadsheet, an archive) is listed once as unsupported, counted in the closing line;
+    one that cannot be opened (permissions) is tried again on every run. At the end it prints each table's file in OUT with its rows.
     Exit status 0 unless every input read this run failed.
     """
     if not find_inputs(input_dir):
-        raise click.ClickException(f"no .pdf, .html, .htm or .txt files under {input_dir}")
+        raise click.ClickException(f"no files under {input_dir}")
     if (executor == "dask") != bool(scheduler):
         raise click.UsageError("--executor dask and --scheduler ADDRESS go together")
 
@@ -88,12 +104,14 @@ def extract(input_dir: Path, out_dir: Path, full: bool, workers: int | None, pdf
         return tqdm(results, total=total, unit="file", file=sys.stderr, disable=None, leave=False)
 
     def on_error(error):
+        if error.error_type == "unsupported_format":
+            return  # counted, by suffix, in the closing line; each is a row in errors
         tqdm.write(f"gazette: {error.source_file}: {error.error_type} ({error.stage}): {error.message}",
                    file=sys.stderr)
 
     try:
         summary = run(input_dir, out_dir, workers=workers or default_workers(), pdf_engine=pdf_engine,
-                      time_limit_s=time_limit_s or None, full=full, scheduler=scheduler, wait_s=wait_s,
+                      ocr=ocr, time_limit_s=time_limit_s or None, full=full, scheduler=scheduler, wait_s=wait_s,
                       progress=progress, on_error=on_error)
     except OutputBusy as exc:
         raise OutputBusyError(str(exc)) from exc
@@ -110,7 +128,7 @@ def _print_written(out_dir: Path, summary) -> None:
     import pyarrow.parquet as pq
 
 
-    changed = summary.files_read or summary.files_failed or summary.removed
+    changed = summary.files_read or summary.files_failed or summary.unsupported or summary.removed
     click.echo(f"{'wrote' if changed else 'unchanged:'} {out_dir}{os.sep}")
     for table in OUTPUT_TABLES:
         path = out_dir / f"{table}.parquet"

@@ -31,7 +31,7 @@ def failed(item: InputFile, error_type: str, message: str, stage: str = "read") 
 
 
 def run_local(items: Sequence[InputFile], workers: int, *, pdf_engine: str,
-              time_limit_s: float | None) -> Iterator[tuple[InputFile, FileResult]]:
+              time_limit_s: float | None, ocr: str = "auto") -> Iterator[tuple[InputFile, FileResult]]:
     """Read `items` in a pool of `workers` processes."""
     from pebble import ProcessExpired, ProcessPool
 
@@ -49,7 +49,8 @@ def run_local(items: Sequence[InputFile], workers: int, *, pdf_engine: str,
             item = next(queue, None)
             if item is not None:
                 future = pool.schedule(process_file, args=(item.path, item.source_file),
-                                       kwargs={"pdf_engine": pdf_engine, "time_limit_s": time_limit_s},
+                                       kwargs={"pdf_engine": pdf_engine, "time_limit_s": time_limit_s,
+                                               "ocr": ocr},
                                        timeout=hard_limit)
                 pending[future] = item
 
@@ -79,7 +80,7 @@ def run_local(items: Sequence[InputFile], workers: int, *, pdf_engine: str,
 
 
 def run_dask(items: Sequence[InputFile], scheduler: str, *, pdf_engine: str,
-             time_limit_s: float | None) -> Iterator[tuple[InputFile, FileResult]]:
+             time_limit_s: float | None, ocr: str = "auto") -> Iterator[tuple[InputFile, FileResult]]:
     """Read `items` on the dask.distributed cluster whose scheduler is at `scheduler`
     (tcp://host:8786). Its workers must see the input paths (a shared file system) and
     have gazette installed."""
@@ -100,7 +101,7 @@ def run_dask(items: Sequence[InputFile], scheduler: str, *, pdf_engine: str,
             if item is None:
                 return None
             future = client.submit(process_file, item.path.resolve(), item.source_file, pdf_engine=pdf_engine,
-                                   time_limit_s=time_limit_s, pure=False)
+                                   time_limit_s=time_limit_s, ocr=ocr, pure=False)
             pending[future] = item
             return future
 

@@ -12,7 +12,13 @@ now with it:
   being hashed (as make and git do), so a rerun over thousands of unchanged issues
   takes well under a second; when only the time changed, its sha256 decides;
 - an input that is gone from the folder it was read from has its rows removed;
-- an input that ran out of time is read again when the time limit has since grown.
+- an input that ran out of time is read again when the time limit has since grown;
+- an input that could not be opened (permissions, I/O: status cannot_open) is read again
+  on every run until it can be, since nothing about the file says when that is fixed;
+- a PDF read with another `--ocr` mode is read again.
+
+A file gazette has no reader for (an image, a spreadsheet) keeps its row with status
+unsupported, so it is listed once, not again every night.
 
 `--full` reads everything again.
 """
@@ -55,6 +61,7 @@ class RunSettings:
     pipeline_version: str
     pdf_engine: str
     time_limit_s: float | None
+    ocr: str = "auto"
 
 
 @dataclass
@@ -83,6 +90,13 @@ def sha256_of(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def _sha256_or_none(path: Path) -> str | None:
+    try:
+        return sha256_of(path)
+    except OSError:  # cannot be read now: read it, and let the reader say why
+        return None
 
 
 def read_manifest(out_dir: Path) -> list[dict]:
@@ -117,7 +131,7 @@ def plan_run(inputs: Iterable[InputFile], manifest: list[dict], settings: RunSet
             plan.to_read.append(item)
         elif row["size"] == item.size and row["mtime_ns"] == item.mtime_ns:
             plan.unchanged.append(row)
-        elif row["size"] == item.size and row["sha256"] == sha256_of(item.path):
+        elif row["size"] == item.size and row["sha256"] == _sha256_or_none(item.path):
             plan.unchanged.append({**row, "mtime_ns": item.mtime_ns})
             plan.refreshed += 1
         else:
@@ -136,12 +150,18 @@ def _stale(row: dict, item: InputFile, settings: RunSettings) -> bool:
     """Read by another pipeline or engine, or cut off by a shorter time limit than now."""
     if row["pipeline_version"] != settings.pipeline_version:
         return True
-    if item.is_pdf and row["pdf_engine"] != settings.pdf_engine:
+    if row["status"] == "cannot_open":
+        return True
+    if item.is_pdf and (row["pdf_engine"] != settings.pdf_engine or row["ocr"] != settings.ocr):
         return True
     if row["status"] == "time_limit":
         old, new = row["time_limit_s"], settings.time_limit_s
         return new is None or (old is not None and new > old)
     return False
+
+
+# A failed input's status, by the reason it failed; any other reason is "error".
+_FAILED_STATUS = (("time_limit", "time_limit"), ("cannot_open", "cannot_open"), ("unsupported_format", "unsupported"))
 
 
 def manifest_row(item: InputFile, result: FileResult, rows: dict[str, int], settings: RunSettings) -> dict:
@@ -150,11 +170,12 @@ def manifest_row(item: InputFile, result: FileResult, rows: dict[str, int], sett
     if result.issue is not None:
         status = "partly_read" if result.errors else "ok"
     else:
-        status = "time_limit" if "time_limit" in error_types else "error"
+        status = next((status for error_type, status in _FAILED_STATUS if error_type in error_types), "error")
     return {
         "source_file": item.source_file, "input_root": settings.input_root, "size": item.size,
         "mtime_ns": item.mtime_ns, "sha256": result.sha256, "pipeline_version": settings.pipeline_version,
-        "pdf_engine": settings.pdf_engine if item.is_pdf else None, "status": status,
+        "pdf_engine": settings.pdf_engine if item.is_pdf else None, "ocr": settings.ocr if item.is_pdf else None,
+        "ocr_pages": result.ocr_pages, "status": status,
         "seconds": result.seconds, "time_limit_s": settings.time_limit_s, "peak_rss_mb": result.peak_rss_mb,
         "processed_at": dt.datetime.now(dt.UTC).replace(microsecond=0),
         **{f"rows_{table}": rows.get(table, 0) for table in SCHEMAS},

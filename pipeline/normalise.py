@@ -30,7 +30,7 @@ import re
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 import regex
@@ -102,9 +102,9 @@ class MappedText:
         for span in spans:
             start = bisect_left(self.origin, span.start)
             end = bisect_left(self.origin, span.end)
-            moved.append(PageSpan(span.page, start, end))
+            moved.append(replace(span, start=start, end=end))
         if moved:  # the last page runs to the end whatever was appended
-            moved[-1] = PageSpan(moved[-1].page, moved[-1].start, len(self.text))
+            moved[-1] = replace(moved[-1], end=len(self.text))
         return tuple(moved)
 
 

@@ -1,28 +1,100 @@
-"""Stage 1, read: a file path -> RawIssue, by the file's suffix.
+"""Stage 1, read: a file path -> RawIssue, by what kind of file it is.
 
-Each format has its reader in parsers/ (pdf, html, text); this module only picks one.
-A file that cannot be read raises parsers.ReadError naming why (error_type).
+Each format has its reader in parsers/ (pdf, html, text, word, ofd); this module only
+picks one. The kind comes from the file's suffix (pipeline/data/file_kinds.tsv); a suffix
+the table does not know is decided by the file's first bytes (`sniff`), since web pages
+are saved as .asp, .jsp, .php or with no suffix at all. A file of a kind gazette has no
+reader for (an image, a spreadsheet, an archive) raises ReadError("unsupported_format"),
+so it is listed, never skipped in silence. A file that cannot be opened (permissions,
+I/O) raises ReadError("cannot_open"), which the next run retries.
 """
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
 
-from parsers import ReadError, html, pdf, text
+from parsers import ReadError, cannot_open
+from pipeline import rules
 from pipeline.records import RawIssue
 
-READERS = {".pdf": pdf.parse, ".html": html.parse, ".htm": html.parse, ".txt": text.parse}
-SUPPORTED_SUFFIXES = tuple(READERS)
+READ_KINDS = ("pdf", "html", "text", "docx", "doc", "ofd")
+OCR_MODES = ("auto", "off", "force")  # see parsers.pdf: which pages are read by OCR
+SNIFF_BYTES = 4096
+
+
+def file_kind(path: Path) -> str | None:
+    """What file_kinds.tsv says a file of this suffix is (a reader's kind, or e.g.
+    "spreadsheet"); None for a suffix it does not list."""
+    return rules.table("file_kinds.tsv").get(path.suffix.lower(), None) if path.suffix else None
+
+
+def sniff(head: bytes) -> str:
+    """The kind of file whose first bytes are `head`: a reader's kind, or what it is."""
+    if head.startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        if b"OFD.xml" in head:
+            return "ofd"
+        if b"word/" in head or b"[Content_Types].xml" in head:
+            return "docx"  # the word reader tells a Word package from other Office files
+        return "archive"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "doc"  # OLE2: the word reader tells Word from Excel and PowerPoint files
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*", b"BM")):
+        return "image"
+    if head.startswith((b"Rar!", b"7z\xbc\xaf", b"\x1f\x8b")):
+        return "archive"
+    if head.startswith(b"{\\rtf"):
+        return "unsupported e-document"
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in head.lower() \
+            or any(tag in start[:1024] for tag in (b"<head", b"<body", b"<meta ", b"<title")):
+        return "html"
+    return "unknown"
+
+
+def kind_of(path: Path) -> str:
+    """The kind of the file at `path`: by its suffix, else by its first bytes."""
+    kind = file_kind(path)
+    if kind is not None:
+        return kind
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+    except OSError as exc:
+        raise cannot_open(exc) from exc
+    return sniff(head)
+
+
+def _pdf(path: Path, source_file: str, *, pdf_engine: str, deadline: float | None, ocr: str) -> RawIssue:
+    from parsers import pdf
+    return pdf.parse(path, source_file=source_file, engine=pdf_engine, deadline=deadline)  # OCR_WIRING
+
+
+def _reader(module: str):
+    """A reader that reads in one go (everything but PDF), imported when first used."""
+    def read_in_one_go(path: Path, source_file: str, **_settings) -> RawIssue:
+        return import_module(f"parsers.{module}").parse(path, source_file=source_file)
+    return read_in_one_go
+
+
+# kind -> reader(path, source_file, *, pdf_engine, deadline, ocr)
+READERS = {"pdf": _pdf, "html": _reader("html"), "text": _reader("text"), "docx": _reader("word"),
+           "doc": _reader("word"), "ofd": _reader("ofd")}
 
 
 def read(path: Path, source_file: str | None = None, *, pdf_engine: str = "pdfium",
-         deadline: float | None = None) -> RawIssue:
+         deadline: float | None = None, ocr: str = "auto") -> RawIssue:
     """Read one file. `pdf_engine` picks the PDF reader (parsers.pdf.ENGINES); `deadline`
-    (a time.monotonic() value) stops a PDF between pages with ReadError("time_limit").
-    HTML and text files are small and read in one go, so only PDFs take the deadline."""
-    suffix = path.suffix.lower()
-    reader = READERS.get(suffix)
+    (a time.monotonic() value) stops a PDF between pages with ReadError("time_limit");
+    `ocr` (OCR_MODES) says which PDF pages are read by OCR. Other formats are read in one go."""
+    kind = kind_of(path)
+    reader = READERS.get(kind)
     if reader is None:
-        raise ReadError("unsupported_format", f"no reader for {path.suffix!r} files")
-    if reader is pdf.parse:
-        return pdf.parse(path, source_file=source_file or path.name, engine=pdf_engine, deadline=deadline)
-    return reader(path, source_file=source_file or path.name)
+        suffix = f"a {path.suffix} file" if path.suffix else "a file without a suffix"
+        raise ReadError("unsupported_format",
+                        f"{suffix} ({kind}): gazette reads PDF, web pages, text, Word (.docx, .doc) and OFD")
+    try:
+        return reader(path, source_file or path.name, pdf_engine=pdf_engine, deadline=deadline, ocr=ocr)
+    except (PermissionError, FileNotFoundError, IsADirectoryError) as exc:  # a reader that opens files itself
+        raise cannot_open(exc) from exc

@@ -17,7 +17,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
 
-FORMATS = ("pdf", "html", "txt")
+FORMATS = ("pdf", "html", "txt", "docx", "doc", "ofd")
 # How far the normaliser may trust a reader's line breaks:
 #   paragraphs  every break ends a paragraph (web pages: one <p> per paragraph)
 #   layout      the reader joined lines by geometry; a break is a paragraph end unless
@@ -34,6 +34,7 @@ class PageSpan:
     page: int
     start: int
     end: int
+    ocr: bool = False  # the page had no usable text layer: its text was read by OCR
 
     def __post_init__(self):
         if self.page < 1 or not 0 <= self.start <= self.end:
@@ -145,6 +146,7 @@ class Document:
     text: str
     page_start: int | None = None
     page_end: int | None = None
+    ocr_pages: tuple[int, ...] = ()  # pages of the document whose text was read by OCR
     title: str | None = None
     doc_number: str | None = None
     doc_number_raw: str | None = None
@@ -217,7 +219,10 @@ class Issue:
     toc: tuple[TocListing, ...] = ()
 
 
-EVIDENCE_ORIGINS = ("text", "page metadata")
+# text: the evidence is documents.text[char_start:char_end]; ocr text: the same, on a page
+# whose text was read by OCR (check the scan before quoting it); page metadata: see Provenance
+EVIDENCE_ORIGINS = ("text", "ocr text", "page metadata")
+IN_TEXT_ORIGINS = ("text", "ocr text")
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,7 +247,7 @@ class Provenance:
             raise ValueError(f"unknown evidence origin {self.evidence_origin!r}")
         if not self.evidence:
             raise ValueError("a fact needs its evidence")
-        if self.evidence_origin != "text":
+        if self.evidence_origin not in IN_TEXT_ORIGINS:
             if self.char_start is not None or self.char_end is not None:
                 raise ValueError("evidence outside the text has no span")
             return
@@ -372,6 +377,7 @@ class FileResult:
     sha256: str | None = None  # of the bytes read; None when the file could not be opened
     seconds: float | None = None  # time spent on the file
     peak_rss_mb: float | None = None  # the worker process's peak memory after the file
+    ocr_pages: int = 0  # PDF pages whose text was read by OCR
 
 
 def _pickled_as_field_values(cls: type) -> None:

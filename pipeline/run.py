@@ -15,7 +15,7 @@ import resource
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from parsers import ReadError, pdf
 from pipeline.executors import failed, run_dask, run_local
@@ -30,7 +30,7 @@ from pipeline.manifest import (
     read_manifest,
     sha256_of,
 )
-from pipeline.read import SUPPORTED_SUFFIXES, read
+from pipeline.read import OCR_MODES, read
 from pipeline.records import ErrorRow, FileResult
 from pipeline.schema import SCHEMAS
 from pipeline.version import pipeline_version
@@ -45,6 +45,7 @@ from pipeline.write import (
 
 PDF_ENGINES = pdf.ENGINES  # pdfium reads the same text as pdfplumber, the reference, many times faster
 DEFAULT_ENGINE = PDF_ENGINES[0]
+DEFAULT_OCR = OCR_MODES[0]  # auto: OCR reads the pages that have no usable text layer
 DEFAULT_TIME_LIMIT_S = 600.0  # per file; a 300-page issue reads in well under a minute
 # The run date documents.validity is computed for, when set (YYYY-MM-DD): tests, and a rerun
 # of a night that was missed. Unset, it is today.
@@ -63,25 +64,41 @@ def run_date() -> dt.date:
 
 
 def find_inputs(root: Path) -> list[InputFile]:
-    """Every supported file under `root`, in a stable order, with its size and time.
+    """Every file under `root`, in a stable order, with its size and time.
+
+    Every file is an input: one gazette has no reader for is listed as unsupported, not
+    skipped. Hidden files and folders (a name starting with ".": .git, .DS_Store, editors'
+    swap files) are not inputs, as in git and rsync. A folder that cannot be listed and a
+    link to nothing are inputs too, so the run says it could not open them.
 
     source_file is the path relative to `root` (the file's own name when `root` is a
     file), so the same folder gives the same names on any machine.
     """
     if root.is_file():
         return [_input(root, root.name)]
-    files = sorted(p for p in root.rglob("*")
-                   if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith("."))
-    return [_input(p, p.relative_to(root).as_posix()) for p in files]
+    found: list[Path] = []
+    unlistable: list[Path] = []
+
+    def cannot_list(error: OSError) -> None:
+        unlistable.append(Path(error.filename))
+
+    for folder, subfolders, names in os.walk(root, onerror=cannot_list):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        found.extend(Path(folder, name) for name in names if not name.startswith("."))
+    paths = sorted(found + [p for p in unlistable if p != root])
+    return [_input(p, p.relative_to(root).as_posix()) for p in paths]
 
 
 def _input(path: Path, source_file: str) -> InputFile:
-    stat = path.stat()
+    try:
+        stat = path.stat()
+    except OSError:  # a link to nothing: listed; reading it says why it cannot be opened
+        return InputFile(path, source_file, -1, -1)
     return InputFile(path, source_file, stat.st_size, stat.st_mtime_ns)
 
 
 def process_file(path: Path, source_file: str, *, pdf_engine: str = DEFAULT_ENGINE,
-                 time_limit_s: float | None = None) -> FileResult:
+                 time_limit_s: float | None = None, ocr: str = DEFAULT_OCR) -> FileResult:
     """One input through read, normalise, segment and extract; never raises for bad input.
 
     Reading stops between PDF pages once `time_limit_s` has passed (ReadError time_limit).
@@ -94,7 +111,7 @@ def process_file(path: Path, source_file: str, *, pdf_engine: str = DEFAULT_ENGI
     deadline = started + time_limit_s if time_limit_s else None
     stage = "read"
     try:
-        raw = read(path, source_file, pdf_engine=pdf_engine, deadline=deadline)
+        raw = read(path, source_file, pdf_engine=pdf_engine, deadline=deadline, ocr=ocr)
         stage = "normalise"
         raw = normalise(raw)
         stage = "segment"
@@ -108,7 +125,8 @@ def process_file(path: Path, source_file: str, *, pdf_engine: str = DEFAULT_ENGI
             ErrorRow(source_file, stage, type(exc).__name__, f"{type(exc).__name__}: {exc}"),))
     else:
         warnings = tuple(ErrorRow(source_file, "read", "partly_read", w) for w in raw.warnings)
-        result = FileResult(source_file, issue, facts=facts, errors=warnings, sha256=issue.source_sha256)
+        result = FileResult(source_file, issue, facts=facts, errors=warnings, sha256=issue.source_sha256,
+                            ocr_pages=sum(page.ocr for page in raw.pages))
     return replace(result, sha256=result.sha256 or _sha256_if_readable(path),
                    seconds=round(time.monotonic() - started, 3), peak_rss_mb=_peak_rss_mb())
 
@@ -129,6 +147,8 @@ class RunSummary:
     files: int = 0  # inputs found
     files_read: int = 0  # read this run, with at least one document's worth of text
     files_failed: int = 0  # read this run, without result
+    unsupported: dict[str, int] = field(default_factory=dict)  # suffix -> files gazette has no reader for
+    ocr_pages: int = 0  # PDF pages read by OCR this run
     unchanged: int = 0  # skipped: read by an earlier run, unchanged since
     removed: int = 0  # gone from the input folder: their rows were removed
     documents: int = 0
@@ -141,25 +161,34 @@ class RunSummary:
     def line(self) -> str:
         counts = " ".join(f"{t}={n}" for t, n in self.rows.items() if t != "errors")
         parts = [f"{self.files} inputs: {self.files_read} read"]
+        if self.ocr_pages:
+            parts[-1] += f" ({self.ocr_pages} {'page' if self.ocr_pages == 1 else 'pages'} by OCR)"
         if self.files_failed:
             parts.append(f"{self.files_failed} unreadable")
+        if self.unsupported:
+            kinds = ", ".join(sorted(self.unsupported))
+            parts.append(f"{sum(self.unsupported.values())} unsupported: {kinds}")
         parts.append(f"{self.unchanged} unchanged")
         if self.removed:
             parts.append(f"{self.removed} removed")
         documents = "document" if self.validity_changed == 1 else "documents"
         validity = (f"; validity changed for {self.validity_changed} {documents} read by earlier runs "
                     f"(as of {self.as_of})" if self.validity_changed else "")
-        if not (self.files_read or self.files_failed or self.removed):
+        if not (self.files_read or self.files_failed or self.unsupported or self.removed):
             return ", ".join(parts) + f"{validity or ': nothing to do'}; {self.seconds:.1f} s"
         return (", ".join(parts) + f"; {self.documents} documents; rows written: {counts}; "
                 f"errors={len(self.errors)}{validity}; {self.seconds:.1f} s")
 
     def record(self, result: FileResult, rows: dict[str, int]) -> None:
-        if result.issue is None:
+        if result.issue is None and {e.error_type for e in result.errors} == {"unsupported_format"}:
+            suffix = PurePosixPath(result.source_file).suffix.lower() or "(no suffix)"
+            self.unsupported[suffix] = self.unsupported.get(suffix, 0) + 1
+        elif result.issue is None:
             self.files_failed += 1
         else:
             self.files_read += 1
             self.documents += len(result.issue.documents)
+            self.ocr_pages += result.ocr_pages
         self.errors.extend(result.errors)
         for table, n in rows.items():
             self.rows[table] = self.rows.get(table, 0) + n
@@ -170,7 +199,8 @@ def default_workers() -> int:
 
 
 def run(input_root: Path, out_dir: Path, *, workers: int | None = None, pdf_engine: str = DEFAULT_ENGINE,
-        time_limit_s: float | None = DEFAULT_TIME_LIMIT_S, full: bool = False, scheduler: str | None = None,
+        time_limit_s: float | None = DEFAULT_TIME_LIMIT_S, ocr: str = DEFAULT_OCR, full: bool = False,
+        scheduler: str | None = None,
         wait_s: float = 0, progress: Callable | None = None,
         on_error: Callable[[ErrorRow], None] | None = None, today: dt.date | None = None) -> RunSummary:
     """Read the new and changed inputs under `input_root` and update the tables in `out_dir`.
@@ -185,7 +215,7 @@ def run(input_root: Path, out_dir: Path, *, workers: int | None = None, pdf_engi
     started = time.perf_counter()
     inputs = find_inputs(input_root)
     root = input_root if input_root.is_dir() else input_root.parent
-    settings = RunSettings(str(root.resolve()), pipeline_version(), pdf_engine, time_limit_s)
+    settings = RunSettings(str(root.resolve()), pipeline_version(), pdf_engine, time_limit_s, ocr)
     summary = RunSummary(files=len(inputs), rows=dict.fromkeys(SCHEMAS, 0), as_of=today or run_date())
     with output_lock(out_dir, wait_s):
         remove_leftovers(out_dir)
@@ -196,13 +226,14 @@ def run(input_root: Path, out_dir: Path, *, workers: int | None = None, pdf_engi
         summary.unchanged, summary.removed = len(plan.unchanged), len(plan.removed)
         if plan.writes_tables:
             if scheduler:
-                results = run_dask(plan.to_read, scheduler, pdf_engine=pdf_engine, time_limit_s=time_limit_s)
+                results = run_dask(plan.to_read, scheduler, pdf_engine=pdf_engine, time_limit_s=time_limit_s,
+                                   ocr=ocr)
             else:
                 from pipeline.extract import prepare
                 prepare()  # once here, inherited by every forked worker
                 workers = min(workers or default_workers(), len(plan.to_read)) or 1
                 results = run_local(plan.to_read, workers, pdf_engine=pdf_engine,
-                                    time_limit_s=time_limit_s)
+                                    time_limit_s=time_limit_s, ocr=ocr)
             _write(out_dir, plan, settings, results, summary, progress, on_error)
         else:  # no input changed; the calendar did: validity as of today (a read of one column if it holds)
             summary.validity_changed = refresh_validity(out_dir, summary.as_of) or 0

@@ -16,7 +16,9 @@ import pyarrow as pa
 # 2: fact tables filled; dates/appointments gain section_path; evidence_origin
 # 3: gazette_issues.toc, the 目录 as printed with the document found for each entry
 # 4: documents.validity_stated and validity_as_of; every run recomputes validity for every row
-SCHEMA_VERSION = "4"
+# 5: documents.ocr_pages, evidence_origin "ocr text"; manifest.ocr, ocr_pages and the statuses
+#    unsupported and cannot_open; source_format docx, doc, ofd
+SCHEMA_VERSION = "5"
 
 _STR, _I32, _I64, _F64, _BOOL, _DATE = pa.string(), pa.int32(), pa.int64(), pa.float64(), pa.bool_(), pa.date32()
 
@@ -34,13 +36,15 @@ def _provenance() -> list[pa.Field]:
     return [
         col("doc_id", _STR, "the document the fact was read from (documents.doc_id)", nullable=False),
         col("source_file", _STR, "input file, relative to the folder given to `gazette extract`", nullable=False),
-        col("page", _I32, "PDF page (1-based) of the evidence; null for HTML and text"),
-        col("char_start", _I64, "start of the evidence in documents.text; null when evidence_origin is not text"),
-        col("char_end", _I64, "end (exclusive) of the evidence in documents.text; null when evidence_origin is not text"),
+        col("page", _I32, "PDF or OFD page (1-based) of the evidence; null for web pages, text and Word"),
+        col("char_start", _I64, "start of the evidence in documents.text; null when evidence_origin is page metadata"),
+        col("char_end", _I64, "end (exclusive) of the evidence in documents.text; null when evidence_origin is page "
+            "metadata"),
         col("evidence", _STR, "the sentence the fact came from; equals documents.text[char_start:char_end]",
             nullable=False),
-        col("evidence_origin", _STR, "text (the evidence is in documents.text) or page metadata (a web page's "
-            "metadata block, e.g. 发布日期:2025-05-15; no span)", nullable=False),
+        col("evidence_origin", _STR, "text (the evidence is in documents.text), ocr text (the same, on a page "
+            "read by OCR: check the scan before quoting it) or page metadata (a web page's metadata block, "
+            "e.g. 发布日期:2025-05-15; no span)", nullable=False),
     ]
 
 
@@ -49,10 +53,12 @@ DOCUMENTS = table_schema(
     col("doc_id", _STR, "stable id: sha256 of the input bytes and the document's position", nullable=False),
     col("source_file", _STR, "input file, relative to the folder given to `gazette extract`", nullable=False),
     col("source_sha256", _STR, "sha256 of the input file's bytes", nullable=False),
-    col("source_format", _STR, "pdf, html or txt", nullable=False),
+    col("source_format", _STR, "pdf, html, txt, docx, doc or ofd", nullable=False),
     col("position", _I32, "0-based order of the document in its input", nullable=False),
-    col("page_start", _I32, "first PDF page of the document (null for HTML/text)"),
-    col("page_end", _I32, "last PDF page of the document (null for HTML/text)"),
+    col("page_start", _I32, "first PDF or OFD page of the document (null for web pages, text and Word)"),
+    col("page_end", _I32, "last PDF or OFD page of the document (null for web pages, text and Word)"),
+    col("ocr_pages", pa.list_(_I32), "pages of the document whose text was read by OCR (scanned pages without a "
+        "text layer); empty when none"),
     col("gazette_title", _STR, "the gazette the document was printed in (嘉兴市人民政府公报)"),
     col("gazette_year", _I32, "the gazette issue's year"),
     col("gazette_issue", _STR, "issue number as printed (11; a combined issue 07、08)"),
@@ -172,7 +178,7 @@ GAZETTE_ISSUES = table_schema(
     "gazette_issues", "one row per input file read",
     col("source_file", _STR, "input file", nullable=False),
     col("source_sha256", _STR, "sha256 of the input file's bytes", nullable=False),
-    col("source_format", _STR, "pdf, html or txt", nullable=False),
+    col("source_format", _STR, "pdf, html, txt, docx, doc or ofd", nullable=False),
     col("pages", _I32, "PDF pages read (null for HTML/text)"),
     col("gazette_title", _STR, "嘉兴市人民政府公报"),
     col("gazette_year", _I32, "issue year"),
@@ -214,8 +220,12 @@ MANIFEST = pa.schema([
     col("mtime_ns", _I64, "modification time (ns since the epoch), when last read", nullable=False),
     col("sha256", _STR, "sha256 of the bytes last read"),
     col("pipeline_version", _STR, "the gazette version and code fingerprint that read it", nullable=False),
-    col("pdf_engine", _STR, "pdfium or pdfplumber for a PDF; null for HTML and text"),
-    col("status", _STR, "ok, partly_read (with a warning row in errors), error or time_limit", nullable=False),
+    col("pdf_engine", _STR, "pdfium or pdfplumber for a PDF; null for other formats"),
+    col("ocr", _STR, "the --ocr mode a PDF was read with (auto, off, force); null for other formats"),
+    col("ocr_pages", _I32, "pages read by OCR"),
+    col("status", _STR, "ok, partly_read (with a warning row in errors), error, time_limit, unsupported (no reader "
+        "for this kind of file: listed once, not read) or cannot_open (permissions, I/O: read again on every run "
+        "until it opens)", nullable=False),
     col("seconds", _F64, "time spent on the file"),
     col("time_limit_s", _F64, "the per-file time limit of that run"),
     col("peak_rss_mb", _F64, "the worker's peak memory after the file (MB)"),

@@ -24,7 +24,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.records import DATE_KINDS, EVIDENCE_ORIGINS, FORMATS
+from pipeline.records import DATE_KINDS, EVIDENCE_ORIGINS, FORMATS, IN_TEXT_ORIGINS
 from pipeline.rules import VALIDITY_VALUES
 from pipeline.schema import OUTPUT_TABLES, SCHEMA_VERSION
 from pipeline.write import FACT_TABLES
@@ -41,7 +41,7 @@ ALLOWED_VALUES: dict[tuple[str, str], tuple] = {
     ("targets", "comparator"): (">=", "<=", "="),
     ("appointments", "action"): ("任命", "免去"),
     ("errors", "stage"): ("read", "normalise", "segment", "extract", "write"),
-    ("manifest", "status"): ("ok", "partly_read", "error", "time_limit"),
+    ("manifest", "status"): ("ok", "partly_read", "error", "time_limit", "unsupported", "cannot_open"),
 }
 UNIQUE_KEYS = {"documents": ("doc_id",), "sections": ("section_id",), "gazette_issues": ("source_file",),
                "manifest": ("source_file",)}
@@ -170,7 +170,7 @@ def span_problem(text: str, row: Mapping) -> str | None:
     The review page highlights only facts this passes.
     """
     start, end = row.get("char_start"), row.get("char_end")
-    if (row.get("evidence_origin") or "text") != "text":  # null is reported as a required column
+    if (row.get("evidence_origin") or "text") not in IN_TEXT_ORIGINS:  # null is reported as a required column
         return None if start is None and end is None else "a span on evidence that is not from the text"
     if not row.get("evidence"):
         return "empty evidence"

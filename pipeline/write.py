@@ -76,7 +76,9 @@ def issue_rows(issue: Issue) -> dict[str, list[dict]]:
 
 
 def document_row(doc: Document) -> dict:
-    return {f.name: getattr(doc, f.name) for f in dataclasses.fields(doc) if f.name not in _DOCUMENT_INTERNAL}
+    row = {f.name: getattr(doc, f.name) for f in dataclasses.fields(doc) if f.name not in _DOCUMENT_INTERNAL}
+    row["ocr_pages"] = list(doc.ocr_pages)
+    return row
 
 
 def fact_row(record) -> tuple[str, dict]:
@@ -99,8 +101,12 @@ def error_row(error: ErrorRow) -> dict:
 def result_rows(result: FileResult) -> dict[str, list[dict]]:
     """Everything one input produced, as plain rows per table."""
     rows = issue_rows(result.issue) if result.issue is not None else {}
+    # a fact quoted from a page read by OCR says so: its evidence is what OCR made of a scan
+    ocr_pages = {page.page for page in result.issue.pages if page.ocr} if result.issue is not None else ()
     for fact in result.facts:
         table, row = fact_row(fact)
+        if ocr_pages and row["page"] in ocr_pages and row["evidence_origin"] == "text":
+            row["evidence_origin"] = "ocr text"
         rows.setdefault(table, []).append(row)
     rows["errors"] = [error_row(error) for error in result.errors]
     return rows

@@ -95,7 +95,7 @@ def test_run_with_no_readable_input_exits_non_zero_and_still_logs_errors(tmp_pat
 def test_folder_without_inputs_is_a_clean_error(tmp_path):
     (tmp_path / "in").mkdir()
     result = extract(tmp_path / "in", tmp_path / "out")
-    assert result.exit_code != 0 and "no .pdf" in result.output and "Traceback" not in result.output
+    assert result.exit_code != 0 and "no files under" in result.output and "Traceback" not in result.output
 
 
 def test_unwritable_output_is_a_clean_error(tmp_path):

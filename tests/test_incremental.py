@@ -139,7 +139,8 @@ def an_input(name="a.pdf", size=10, mtime_ns=1) -> InputFile:
 
 def a_row(name="a.pdf", **fields) -> dict:
     return {"source_file": name, "input_root": "/in", "size": 10, "mtime_ns": 1, "sha256": "x",
-            "pipeline_version": "v1", "pdf_engine": "pdfium", "status": "ok", "time_limit_s": 60.0, **fields}
+            "pipeline_version": "v1", "pdf_engine": "pdfium", "ocr": "auto", "status": "ok", "time_limit_s": 60.0,
+            **fields}
 
 
 @pytest.mark.parametrize("row, reads", [
@@ -149,6 +150,9 @@ def a_row(name="a.pdf", **fields) -> dict:
     (a_row(pdf_engine="pdfplumber"), True),
     (a_row(status="time_limit", time_limit_s=60.0), False),  # same limit: it would run out again
     (a_row(status="time_limit", time_limit_s=30.0), True),  # the limit has grown since
+    (a_row(ocr="off"), True),  # a PDF read with another --ocr mode
+    (a_row(status="cannot_open"), True),  # nothing about the file says when its permissions are fixed
+    (a_row(status="unsupported"), False),  # listed once, not again every night
 ])
 def test_what_makes_an_input_read_again(row, reads):
     plan = plan_run([an_input()], [row], SETTINGS, full=False)

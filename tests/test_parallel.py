@@ -47,7 +47,7 @@ def die(path, source_file, **options):
 @pytest.mark.parametrize("reader, error_type", [(spin_forever, "time_limit"), (die, "worker_died")])
 def test_an_input_that_hangs_or_kills_its_worker_is_logged_and_the_run_goes_on(
         inputs, one_worker, tmp_path, monkeypatch, reader, error_type):
-    monkeypatch.setitem(pipeline.read.READERS, ".pdf", reader)  # workers are forked: they see it
+    monkeypatch.setitem(pipeline.read.READERS, "pdf", reader)  # workers are forked: they see it
     monkeypatch.setattr(pipeline.executors, "KILL_GRACE_S", 0.5)
     html_only = copy_inputs(["jiaxing-2025-18.html", "jiaxing-ai-plan-draft.txt", "jiaxing-2024-11.pdf"],
                             tmp_path / "in", source=inputs)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from pipeline.records import IN_TEXT_ORIGINS
 from pipeline.report.spans import Span
 from pipeline.validate import span_problem
 
@@ -71,7 +72,7 @@ def _span(text: str, fact_id: str, row: dict) -> tuple[Span | None, str | None]:
     A span is trusted only when the text there is the evidence, as the data contract
     promises: highlighting other words than the row quotes would mislead the reviewer.
     """
-    if (row.get("evidence_origin") or TEXT_ORIGIN) != TEXT_ORIGIN:
+    if (row.get("evidence_origin") or TEXT_ORIGIN) not in IN_TEXT_ORIGINS:
         return None, None
     problem = span_problem(text, row)
     if problem:

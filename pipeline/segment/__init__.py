@@ -143,7 +143,8 @@ def _document(raw: RawIssue, meta: IssueMeta, span: DocumentSpan, position: int,
     issuer = issuer or page_issuer or (signature.issuer if signature else None) or head.issuer_hint
 
     stated_validity = raw.meta("validity") if single else None
-    pages = [p.page for p in raw.pages if p.start < span.end and p.end > span.start]
+    on_pages = [p for p in raw.pages if p.start < span.end and p.end > span.start]
+    pages = [p.page for p in on_pages]
     doc_id = make_doc_id(raw.source_sha256, position)
     return Document(
         doc_id=doc_id,
@@ -156,6 +157,7 @@ def _document(raw: RawIssue, meta: IssueMeta, span: DocumentSpan, position: int,
         text=text,
         page_start=min(pages) if pages else None,
         page_end=max(pages) if pages else None,
+        ocr_pages=tuple(p.page for p in on_pages if p.ocr),
         title=title,
         doc_number=number.normalized if number else None,
         doc_number_raw=number.raw if number else None,
