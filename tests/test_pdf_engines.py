@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parsers import ReadError, pdf, pdfium_pages
+from parsers import ReadError, pdf
 from tests.conftest import CORPORA, good_inputs, raw
 
 ROOT = Path(__file__).parent.parent
@@ -89,7 +89,7 @@ def assert_same_pages(fast: list[pdf.PageContent], reference: list[pdf.PageConte
             for a, b in zip(mine_rulings, their_rulings, strict=True):
                 assert [a[k] for k in ("x0", "x1", "top", "bottom")] == pytest.approx(
                     [b[k] for k in ("x0", "x1", "top", "bottom")], abs=1e-3)
-        mine_tables, their_tables = pdf.ruled_tables(mine), pdf.ruled_tables(theirs)
+        mine_tables, their_tables = pdf.tables.ruled_tables(mine), pdf.tables.ruled_tables(theirs)
         assert [len(t.rows) for t in mine_tables] == [len(t.rows) for t in their_tables]
         for a, b in zip(mine_tables, their_tables, strict=True):
             assert a.bbox == pytest.approx(b.bbox, abs=1e-3)
@@ -218,22 +218,22 @@ def test_pdfium_is_the_default_and_unknown_engines_are_refused():
 
 def gutter_by_scanning_every_point(rows: list[list[pdf.Char]], width: float) -> float | None:
     """find_gutter as it was: count the crossing rows at every whole point in turn."""
-    if len(rows) < pdf.MIN_ROWS_FOR_COLUMNS:
+    if len(rows) < pdf.columns.MIN_ROWS_FOR_COLUMNS:
         return None
-    spans = [pdf._intervals(r) for r in rows]
+    spans = [pdf.rows._intervals(r) for r in rows]
     best_x, best_crossings = None, None
-    for x in range(int(width * pdf.GUTTER_BAND[0]), int(width * pdf.GUTTER_BAND[1]) + 1):
+    for x in range(int(width * pdf.columns.GUTTER_BAND[0]), int(width * pdf.columns.GUTTER_BAND[1]) + 1):
         crossings = sum(any(a < x < b for a, b in s) for s in spans)
         if best_crossings is None or crossings < best_crossings:
             best_x, best_crossings = x, crossings
-    if best_crossings is None or best_crossings > pdf.MAX_GUTTER_CROSSINGS * len(rows):
+    if best_crossings is None or best_crossings > pdf.columns.MAX_GUTTER_CROSSINGS * len(rows):
         return None
     left_edge = max((b for s in spans for a, b in s if b <= best_x), default=best_x)
     right_edge = min((a for s in spans for a, b in s if a >= best_x), default=best_x)
     gutter = (left_edge + right_edge) / 2
     left_rows = sum(any(b <= gutter for a, b in s) for s in spans)
     right_rows = sum(any(a >= gutter for a, b in s) for s in spans)
-    if min(left_rows, right_rows) < pdf.MIN_COLUMN_ROWS * len(rows):
+    if min(left_rows, right_rows) < pdf.columns.MIN_COLUMN_ROWS * len(rows):
         return None
     return gutter
 
@@ -256,7 +256,7 @@ def column_rows(draw) -> list[list[pdf.Char]]:
 @settings(max_examples=100, deadline=None)
 @given(column_rows(), st.sampled_from([595.28, 600.0, 841.89, 419.5]))
 def test_find_gutter_finds_what_the_scan_over_every_point_found(rows, width):
-    assert pdf.find_gutter(rows, width) == gutter_by_scanning_every_point(rows, width)
+    assert pdf.columns.find_gutter(rows, width) == gutter_by_scanning_every_point(rows, width)
 
 
 # --- pages read as pieces are laid out as their characters ------------------------------------
@@ -271,7 +271,7 @@ def as_chars(page: pdf.PageContent) -> pdf.PageContent:
 def test_the_corpus_pages_are_laid_out_from_pieces_as_from_characters(path):
     for page in read_all(path.read_bytes(), "pdfium"):
         assert page.pieces is not None
-        from_pieces = pdf.read_pieces(page, pdf.ruled_tables(page))
+        from_pieces = pdf.lines.read_pieces(page, pdf.tables.ruled_tables(page))
         assert from_pieces is not None, page.number  # the fast way takes every corpus page
         assert from_pieces == pdf.read_page(as_chars(page)), page.number
 
@@ -332,7 +332,7 @@ def test_a_page_is_laid_out_from_pieces_as_from_its_characters(page):
 def test_the_pdfium_scratch_buffers_are_let_go_after_a_big_page(monkeypatch):
     path = raw("jiaxing-2024-11-2col-radicals.pdf")
     expected = outcome(path, "pdfium")
-    monkeypatch.setattr(pdfium_pages._Scratch, "KEEP", 16)  # every page is a big page
+    monkeypatch.setattr(pdf.pdfium._Scratch, "KEEP", 16)  # every page is a big page
     issue = pdf.parse(path, engine="pdfium")
     assert ("ok", issue.text, issue.pages, len(issue.warnings)) == expected
-    assert pdfium_pages._scratch.size == 0
+    assert pdf.pdfium._scratch.size == 0

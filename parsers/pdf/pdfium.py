@@ -44,7 +44,7 @@ of one font draw at different widths; a crop box inherited from the page tree al
 the media box (taken for the media box); coordinates agree to PDFium's single precision
 (1e-4 pt), not to the last bit.
 
-The characters go out as Pieces (parsers.pdf_page): the characters of one text object
+The characters go out as Pieces (parsers.pdf.page): the characters of one text object
 share a font, size, scale and baseline, so a run of them is one piece, one text with a
 list of x0s and of x1s, and no Char is made for each character unless asked for. Reading
 is shaped for speed, since it runs for every character: PDFium is asked for all of a
@@ -63,23 +63,12 @@ import threading
 from collections.abc import Callable
 from itertools import groupby, repeat
 from operator import add
-from typing import Protocol
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfminer.fontmetrics import FONT_METRICS
 
-from .pdf_page import PageContent, Piece
-
-
-class PageSource(Protocol):
-    """An engine's pages: parsers.pdf.PlumberPages, PdfiumPages."""
-
-    page_count: int
-
-    def read(self, index: int) -> PageContent: ...
-
-    def close(self) -> None: ...
+from .page import PageContent, PageSource, Piece
 
 
 def _unchecked(name: str, restype=ctypes.c_int):

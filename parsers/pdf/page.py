@@ -1,6 +1,6 @@
 """What a PDF engine reads from one page, before any layout: the engines' common output.
 
-Both engines (parsers.pdf: pdfplumber; parsers.pdfium_pages: PDFium) give each page in
+Both engines (parsers.pdf.engines: pdfplumber; parsers.pdf.pdfium: PDFium) give each page in
 pdfplumber's coordinates, so the layout code after them makes the same lines of either:
 
 * x grows to the right, as in the PDF;
@@ -14,11 +14,13 @@ The pdfplumber engine gives the characters as Chars, the PDFium engine as Pieces
 characters with one box height and baseline), which PageContent.chars turns into Chars
 when asked. Rulings (lines, rects, curves) are pdfplumber object dicts, or dicts with the
 same keys, so pdfplumber's own table finder can run on either engine's output.
+
+An engine gives a PDF's pages as a PageSource (parsers.pdf.engines.open_pages).
 """
 from __future__ import annotations
 
 from itertools import repeat
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 Rulings = list[dict]
 
@@ -88,3 +90,13 @@ class PageContent:
                                  zip(text, x0s, x1s, repeat(top), repeat(bottom), repeat(size))))
             self._chars = chars
         return self._chars
+
+
+class PageSource(Protocol):
+    """An engine's pages: parsers.pdf.engines.PlumberPages, parsers.pdf.pdfium.PdfiumPages."""
+
+    page_count: int
+
+    def read(self, index: int) -> PageContent: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,114 @@
+"""PDF reader: a gazette issue's text layer, in reading order, with page provenance.
+
+An engine reads each page's upright characters with their boxes, and its ruling lines
+(parsers.pdf.page.PageContent). Two engines give the same characters and boxes:
+"pdfplumber" (pdfminer; the reference, parsers.pdf.engines) and "pdfium" (pypdfium2,
+parsers.pdf.pdfium; the default: it reads a page's characters about eight times faster,
+and hands the rare page it cannot read as pdfminer does to the reference engine).
+Everything after that is shared, so both engines make the same text. From those boxes
+1. characters are grouped into rows (same baseline) and rows into lines (rows.py); a
+   ruled table is read cell by cell (tables.py). Tables are found by pdfplumber's own
+   table finder, run on the page's ruling lines from either engine (the PDFium engine
+   rebuilds pdfminer's lines, rects and curves from PDFium's path objects), so no page
+   needs pdfplumber for its tables,
+2. two-column pages are found by a vertical gutter that (almost) no row crosses, and the
+   left column is read before the right one (rows spanning the gutter stay in place)
+   (columns.py),
+3. running headers (a top line repeated across pages, digits aside, in either order:
+   `2024年第11期 嘉兴市人民政府公报` / `嘉兴市人民政府公报 2024年第11期`) and page-number
+   footers (`— 3 —`, `- 3 -`, `第3页`) are dropped (headers.py),
+4. a line is joined to the next one when the layout shows the paragraph goes on: the line
+   runs to the right edge of its column and the next starts flush left, not indented.
+   This also joins paragraphs across columns and pages. A centred heading wrapped over
+   several lines (a title, `【市政府人事任免】(2024` / `年` / `10` / `月份)`) is joined too
+   (paragraphs.py).
+
+Steps 1 and 2 make one page's lines (lines.py), and set aside its top and bottom lines
+as header and footer candidates for step 3; steps 3 and 4 run over the whole document
+(paragraphs.assemble). Step 1 is written twice. read_page() goes character by character;
+read_pieces() takes the PDFium engine's pieces (a text object's characters, which share a
+box height and baseline) and goes span by span wherever that comes to the same lines,
+which is on nearly every page, and hands the page to read_page() where it might not (see
+spans.py).
+
+Pages are read one at a time (read_pages, here) and released, so memory stays flat on
+long issues; only the small per-line records are kept until the header pass has seen
+every page. A deadline (a time.monotonic() value) is checked between pages.
+
+The modules, in the order a page goes through them:
+
+    page.py        Char, Piece, PageContent, PageSource: what an engine reads of a page
+    engines.py     open_pages(); PlumberPages, the reference engine (pdfplumber)
+    pdfium.py      PdfiumPages, the default engine (PDFium)
+    lines.py       read_page(), read_pieces(): one page's PageLines
+    rows.py        characters -> rows -> Lines; the tuning knobs for spaces and tabs
+    tables.py      ruled tables, read cell by cell
+    spans.py       the PDFium engine's pieces cut into spans, for read_pieces()
+    columns.py     the gutter of a two-column page; lines in reading order
+    headers.py     running headers and page-number footers
+    paragraphs.py  margins, lines joined into paragraphs; assemble(): text and page spans
+
+Raises ReadError: empty_file, not_a_pdf, corrupt_pdf, no_text_layer, time_limit.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from pipeline.records import RawIssue
+
+from .. import ReadError, read_bytes
+from .engines import PlumberPages, _describe, open_pages
+from .lines import PageLines, read_page
+from .page import Char, PageContent, Piece
+from .paragraphs import assemble
+from .pdfium import PdfiumPages
+from .rows import Line
+
+__all__ = ["ENGINES", "Char", "Line", "PageContent", "PageLines", "Piece", "PdfiumPages", "PlumberPages",
+           "ReadError", "assemble", "open_pages", "parse", "read_page", "read_pages"]
+
+ENGINES = ("pdfium", "pdfplumber")  # the default, the reference
+
+
+def parse(path: Path, source_file: str | None = None, *, engine: str = "pdfium",
+          deadline: float | None = None) -> RawIssue:
+    """The PDF's text with its page spans. `engine` is one of ENGINES; `deadline` is a
+    time.monotonic() value after which reading stops between two pages (time_limit)."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown PDF engine {engine!r}; one of {', '.join(ENGINES)}")
+    data, sha256 = read_bytes(path)
+    if b"%PDF-" not in data[:1024]:
+        raise ReadError("not_a_pdf", f"no %PDF- header; the file starts with {_describe(data)}")
+    pages, warnings = read_pages(data, engine, deadline)
+    if not any(p.lines or p.header or p.footer for p in pages):
+        if warnings:
+            raise ReadError("corrupt_pdf", "no page could be read: " + "; ".join(warnings[:3]))
+        raise ReadError("no_text_layer",
+                        f"{len(pages)} page(s) without a text layer (scanned images?); OCR is not done here")
+    text, spans = assemble(pages)
+    return RawIssue(source_file=source_file or str(path), source_sha256=sha256, source_format="pdf",
+                    text=text, pages=spans, line_breaks="layout", warnings=tuple(warnings))
+
+
+def read_pages(data: bytes, engine: str, deadline: float | None) -> tuple[list[PageLines], list[str]]:
+    """Every page's lines; a page that fails is a warning and the others are still read."""
+    try:
+        source = open_pages(data, engine)
+    except Exception as exc:  # pdfminer and PDFium raise many types for a broken file
+        raise ReadError("corrupt_pdf", f"{engine} cannot open it: {exc}") from exc
+    pages: list[PageLines] = []
+    warnings: list[str] = []
+    try:
+        total = source.page_count
+        for index in range(total):
+            if deadline is not None and time.monotonic() > deadline:
+                raise ReadError("time_limit", f"stopped reading at page {index + 1} of {total}: "
+                                              "over the per-file time limit")
+            try:
+                pages.append(read_page(source.read(index)))
+            except Exception as exc:  # one bad page: say so and read the others
+                warnings.append(f"page {index + 1} unreadable: {type(exc).__name__}: {exc}")
+    finally:
+        source.close()
+    return pages, warnings

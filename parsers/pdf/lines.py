@@ -1,0 +1,109 @@
+"""One page's lines: an engine's PageContent to PageLines.
+
+read_page() groups the page's characters into rows (parsers.pdf.rows) and reads its ruled
+tables cell by cell (parsers.pdf.tables); it sets the top row aside as the page's header
+when it lies in the top HEADER_BAND of the page, and the bottom row as its footer when it
+lies in the bottom FOOTER_BAND (whether they are running headers and page numbers is
+decided over the whole document: parsers.pdf.headers); and it reads the other rows in
+reading order, left column before right on a two-column page (parsers.pdf.columns).
+read_pieces() does the same span by span for a page given as the PDFium engine's pieces
+(parsers.pdf.spans), with the same result.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import pairwise
+
+from .columns import _gutter, _order_lines
+from .page import PageContent
+from .rows import _FIRST_TOP, ROW_TOLERANCE, Line, _summarise, _text_of, group_rows
+from .spans import _SPAN_TOP_X0, _SPAN_X0, _row_text, _Span, _spans, _summarise_spans, _take_tables
+from .tables import RuledTable, _inside_any, _is_cell_table, ruled_table_rows, ruled_tables
+
+# --- tuning knobs (fractions of the font size unless said otherwise) -------------------
+HEADER_BAND = 0.09          # top share of the page where running headers live
+FOOTER_BAND = 0.09          # bottom share of the page where page numbers live
+
+
+@dataclass(frozen=True, slots=True)
+class PageLines:
+    number: int
+    header: str | None  # the top line, if it may be a running header
+    footer: str | None  # the bottom line, if it is in the footer band
+    lines: tuple[Line, ...]
+    gutter: float | None  # x of the column gutter on a two-column page
+
+
+def read_page(page: PageContent) -> PageLines:
+    """One page's lines in reading order, its header and footer candidates, its gutter."""
+    tables = ruled_tables(page)
+    if page.pieces is not None:
+        lines = read_pieces(page, tables)  # the same, faster, where the pieces allow it
+        if lines is not None:
+            return lines
+    chars = page.chars
+    table_rows, boxes = ruled_table_rows(tables, chars)
+    if boxes:
+        chars = [c for c in chars if not _inside_any(c, boxes)]
+    rows = sorted(group_rows(chars) + table_rows, key=_FIRST_TOP)
+    header = footer = None
+    if rows and rows[0][0].bottom < page.height * HEADER_BAND:
+        header = _text_of(rows[0])
+    if rows and len(rows) > (header is not None) and rows[-1][0].top > page.height * (1 - FOOTER_BAND):
+        footer = _text_of(rows[-1])
+    body = rows[1 if header is not None else 0: -1 if footer is not None else None]
+    # each row's line and runs of text, worked out once: the gutter is found from the runs,
+    # and the lines of rows that are not split at the gutter are the rows' own lines
+    summaries = [_summarise(row) for row in body]
+    gutter = _gutter([runs for _line, runs in summaries], page.width)
+    lines = _order_lines(body, summaries, gutter)
+    return PageLines(page.number, header, footer, tuple(lines), gutter)
+
+
+def read_pieces(page: PageContent, tables: list[RuledTable]) -> PageLines | None:
+    """read_page() for a page given as pieces, with its ruled_tables(); None where it must
+    go character by character (see parsers.pdf.spans)."""
+    pieces, table_rows = page.pieces, []
+    if any(map(_is_cell_table, tables)):
+        pieces, table_rows = _take_tables(pieces, tables)
+    spans = _spans(pieces)
+    if spans is None:
+        return None
+    # group_rows: characters sorted by top then x0 come as whole spans in that order if the
+    # spans of one top do not overlap
+    spans.sort(key=_SPAN_TOP_X0)
+    for before, after in pairwise(spans):
+        if before.top == after.top and not before.x0s[-1] < after.x0:
+            return None
+    rows: list[list[_Span]] = []
+    row: list[_Span] = []
+    first_top = first_size = 0.0
+    for span in spans:  # as group_rows does it for the span's first character
+        tolerance = ROW_TOLERANCE * (span.size if span.size > first_size else first_size)
+        if row and -tolerance <= span.top - first_top <= tolerance:
+            row.append(span)
+        else:
+            row = [span]
+            rows.append(row)
+            first_top, first_size = span.top, span.size
+    inked: list[list] = []
+    for row in rows:
+        if not any(span.text for span in row):
+            continue
+        row.sort(key=_SPAN_X0)  # left to right, character by character if they do not overlap
+        for before, after in pairwise(row):
+            if not before.x0s[-1] < after.x0:
+                return None
+        inked.append(row)
+    # from here on as read_page, for rows of spans and the tables' rows of cells (Chars)
+    rows = sorted(inked + table_rows, key=_FIRST_TOP)
+    header = footer = None
+    if rows and rows[0][0].bottom < page.height * HEADER_BAND:
+        header = _row_text(rows[0])
+    if rows and len(rows) > (header is not None) and rows[-1][0].top > page.height * (1 - FOOTER_BAND):
+        footer = _row_text(rows[-1])
+    body = rows[1 if header is not None else 0: -1 if footer is not None else None]
+    summaries = [_summarise_spans(row) if type(row[0]) is _Span else _summarise(row) for row in body]
+    gutter = _gutter([runs for _line, runs in summaries], page.width)
+    lines = _order_lines(body, summaries, gutter)
+    return PageLines(page.number, header, footer, tuple(lines), gutter)
