@@ -59,3 +59,27 @@ class StatedFields:
 
     def pairs(self) -> tuple[tuple[str, str], ...]:
         return tuple(self._found.items())
+
+
+# A form states at least this many known labels in its cells (one `文号` cell in a table of
+# documents is a column heading, not a form).
+MIN_FORM_LABELS = 2
+
+
+def form_fields(text: str) -> tuple[tuple[str, str], ...]:
+    """The (column, value) pairs a form prints as label and value cells of its table rows
+    (`来文文号<TAB>府办专督〔2020〕24号<TAB>来文单位<TAB>市人民政府办公室`): routing slips (收文处理笺),
+    drafting sheets (发文稿纸) and the like, whose text is a table about one document. A
+    label cell counts when the cell after it holds a value and not another label (a table's
+    heading row is labels only). Labels: label_aliases.tsv, as for web pages."""
+    found = StatedFields()
+    labels = 0
+    for line in text.split("\n"):
+        if "\t" not in line:
+            continue
+        cells = [cell.strip() for cell in line.split("\t")]
+        for label, value in zip(cells, cells[1:]):
+            if value and rules.metadata_column(label) and not rules.is_metadata_label(value):
+                labels += 1
+                found.add(label, value)
+    return found.pairs() if labels >= MIN_FORM_LABELS else ()

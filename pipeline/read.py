@@ -10,14 +10,17 @@ I/O) raises ReadError("cannot_open"), which the next run retries.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from importlib import import_module
 from pathlib import Path
 
-from parsers import ReadError, cannot_open
+from parsers import ReadError, cannot_open, form_fields
 from pipeline import rules
 from pipeline.records import RawIssue
 
 READ_KINDS = ("pdf", "html", "text", "docx", "doc", "ofd")
+# Kinds whose text keeps a table's cells apart (tabs), so a form's label and value cells show
+LAYOUT_KINDS = ("pdf", "docx", "doc", "ofd")
 OCR_MODES = ("auto", "off", "force")  # see parsers.pdf: which pages are read by OCR
 SNIFF_BYTES = 4096
 
@@ -95,6 +98,20 @@ def read(path: Path, source_file: str | None = None, *, pdf_engine: str = "pdfiu
         raise ReadError("unsupported_format",
                         f"{suffix} ({kind}): gazette reads PDF, web pages, text, Word (.docx, .doc) and OFD")
     try:
-        return reader(path, source_file or path.name, pdf_engine=pdf_engine, deadline=deadline, ocr=ocr)
+        raw = reader(path, source_file or path.name, pdf_engine=pdf_engine, deadline=deadline, ocr=ocr)
     except (PermissionError, FileNotFoundError, IsADirectoryError) as exc:  # a reader that opens files itself
         raise cannot_open(exc) from exc
+    return with_form_fields(raw) if kind in LAYOUT_KINDS else raw
+
+
+def with_form_fields(raw: RawIssue) -> RawIssue:
+    """A form's label and value cells (parsers.form_fields) as the file's metadata, after
+    what the file states about itself (an OFD's or a web page's own fields win)."""
+    pairs = form_fields(raw.text)
+    if not pairs:
+        return raw
+    stated = dict(raw.metadata)
+    title = raw.title or dict(pairs).pop("title", None)
+    metadata = raw.metadata + tuple((column, value) for column, value in pairs
+                                    if column not in stated and column != "title")
+    return replace(raw, metadata=metadata, title=title)
