@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup extract sql report test browser lint check-data sort-data dictionary clean
+.PHONY: setup extract sql report test browser ocr lint check-data sort-data dictionary clean
 
 # The virtual environment is rebuilt whenever pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -14,9 +14,17 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-setup: $(STAMP)  ## create .venv and install gazette with its test tools
+setup: $(STAMP) ocr  ## create .venv and install gazette with its test tools
 
-extract: $(STAMP)  ## run the pipeline over the bundled sample gazettes in data/raw
+# Scanned pages are read by Debian's Tesseract with its simplified-Chinese model
+# (bench/ocr_choice.md says why); a system package, so installed here, once.
+OCR_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim
+ocr:
+	@command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx chi_sim || { \
+	  echo "installing $(OCR_PACKAGES) to read scanned pages" >&2; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(OCR_PACKAGES); }
+
+extract: $(STAMP) ocr  ## run the pipeline over the bundled sample gazettes in data/raw
 	$(VENV)/bin/gazette extract data/raw --out data/out
 
 sql: $(STAMP)  ## a DuckDB shell over data/out, one view per table (run `make extract` first)
@@ -25,7 +33,7 @@ sql: $(STAMP)  ## a DuckDB shell over data/out, one view per table (run `make ex
 report: $(STAMP)  ## the review site for data/out in report/ (open report/index.html)
 	$(VENV)/bin/gazette report data/out --html report
 
-test: $(STAMP) browser  ## run the test suite
+test: $(STAMP) ocr browser  ## run the test suite
 	$(PY) -m pytest -q
 
 # The review page is tested in Debian's headless Chromium (driven by selenium through

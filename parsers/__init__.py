@@ -7,6 +7,7 @@ conversion, no segmentation. A file it cannot read raises `ReadError`, whose
 from __future__ import annotations
 
 import hashlib
+from itertools import pairwise
 from pathlib import Path
 
 from pipeline import rules
@@ -78,7 +79,7 @@ def form_fields(text: str) -> tuple[tuple[str, str], ...]:
         if "\t" not in line:
             continue
         cells = [cell.strip() for cell in line.split("\t")]
-        for label, value in zip(cells, cells[1:]):
+        for label, value in pairwise(cells):
             if value and rules.metadata_column(label) and not rules.is_metadata_label(value):
                 labels += 1
                 found.add(label, value)

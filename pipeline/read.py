@@ -21,7 +21,9 @@ from pipeline.records import RawIssue
 READ_KINDS = ("pdf", "html", "text", "docx", "doc", "ofd")
 # Kinds whose text keeps a table's cells apart (tabs), so a form's label and value cells show
 LAYOUT_KINDS = ("pdf", "docx", "doc", "ofd")
-OCR_MODES = ("auto", "off", "force")  # see parsers.pdf: which pages are read by OCR
+# parsers.pdf.OCR_MODES, which pages are read by OCR, named here so that the command line
+# does not import the PDF reader to show its help (tests/test_ocr.py checks they agree)
+OCR_MODES = ("auto", "off", "force")
 SNIFF_BYTES = 4096
 
 
@@ -71,7 +73,7 @@ def kind_of(path: Path) -> str:
 
 def _pdf(path: Path, source_file: str, *, pdf_engine: str, deadline: float | None, ocr: str) -> RawIssue:
     from parsers import pdf
-    return pdf.parse(path, source_file=source_file, engine=pdf_engine, deadline=deadline)  # OCR_WIRING
+    return pdf.parse(path, source_file=source_file, engine=pdf_engine, deadline=deadline, ocr=ocr)
 
 
 def _reader(module: str):

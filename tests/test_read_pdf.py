@@ -99,11 +99,11 @@ def test_draft_pdf_without_header_reads_every_page():
     ("empty.pdf", "empty_file"),
     ("not-a-pdf.pdf", "not_a_pdf"),
     ("truncated.pdf", "corrupt_pdf"),
-    ("scanned.pdf", "no_text_layer"),
+    ("scanned.pdf", "no_text_layer"),  # with OCR off: tests/test_ocr.py reads it by OCR
 ])
 def test_unreadable_pdf_raises_a_named_error(name, error_type):
     with pytest.raises(ReadError) as info:
-        pdf.parse(raw(name))
+        pdf.parse(raw(name), ocr="off")
     assert info.value.error_type == error_type
     assert info.value.message
 

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pipeline.records import IN_TEXT_ORIGINS
 from pipeline.report import Piece, ReportError, Span, mark_spans, write_report
 from pipeline.report.facts import FACT_TABLES
 from pipeline.report.names import document_href, issue_href, page_stem
@@ -280,7 +281,7 @@ def test_every_fact_with_a_span_is_highlighted_at_its_evidence(corpus_report, co
         marked = piece_texts(document)
         for table in FACT_TABLES:
             rows = corpus_run[table.name][corpus_run[table.name].doc_id == doc.doc_id]
-            in_text = rows[rows.evidence_origin == "text"]
+            in_text = rows[rows.evidence_origin.isin(IN_TEXT_ORIGINS)]
             assert (in_text.evidence == [doc.text[int(s):int(e)] for s, e in zip(in_text.char_start, in_text.char_end,
                                                                                  strict=True)]).all()
             shown = {fact_id: text for fact_id, text in marked.items() if fact_id[0] == table.letter}
@@ -297,7 +298,7 @@ def test_every_fact_with_a_span_is_highlighted_at_its_evidence(corpus_report, co
 
 def test_a_fact_from_page_metadata_is_listed_but_not_highlighted(corpus_report, corpus_run):
     dates = corpus_run["dates"]
-    for row in dates[dates.evidence_origin != "text"].itertuples():
+    for row in dates[dates.evidence_origin == "page metadata"].itertuples():
         document = page(corpus_report[0], document_href(row.doc_id))
         listed = [fact for fact in document.xpath("//tbody[@data-table='dates']")
                   if fact.xpath("string(.//span[@class='ev'])") == row.evidence]

@@ -34,7 +34,7 @@ def lines(out_dir) -> list[str]:
 def test_a_fresh_run_is_valid(corpus_out):
     report = validate(corpus_out)
     assert report.ok, [p.line() for p in report.problems]
-    assert report.tables["responsible_units"] > 800 and report.tables["errors"] == 6
+    assert report.tables["responsible_units"] > 800 and report.tables["errors"] == 5  # scanned.pdf is read by OCR
     result = CliRunner().invoke(gazette, ["validate", str(corpus_out)])
     assert result.exit_code == 0, result.output
     assert "10 tables" in result.output and "all as the contract says" in result.output

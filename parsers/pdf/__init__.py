@@ -53,6 +53,7 @@ Raises ReadError: empty_file, not_a_pdf, corrupt_pdf, no_text_layer, time_limit.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from pipeline.records import RawIssue
@@ -60,45 +61,56 @@ from pipeline.records import RawIssue
 from .. import ReadError, read_bytes
 from .engines import PlumberPages, _describe, open_pages
 from .lines import PageLines, read_page
+from .ocr import MIN_CONFIDENCE, OcrReader, OcrUnavailable, needs_ocr
+from .ocr import MODES as OCR_MODES
 from .page import Char, PageContent, Piece
 from .paragraphs import assemble
 from .pdfium import PdfiumPages
 from .rows import Line
 
-__all__ = ["ENGINES", "Char", "Line", "PageContent", "PageLines", "Piece", "PdfiumPages", "PlumberPages",
+__all__ = ["ENGINES", "OCR_MODES", "Char", "Line", "PageContent", "PageLines", "Piece", "PdfiumPages", "PlumberPages",
            "ReadError", "assemble", "open_pages", "parse", "read_page", "read_pages"]
 
 ENGINES = ("pdfium", "pdfplumber")  # the default, the reference
 
 
 def parse(path: Path, source_file: str | None = None, *, engine: str = "pdfium",
-          deadline: float | None = None) -> RawIssue:
+          deadline: float | None = None, ocr: str = "auto") -> RawIssue:
     """The PDF's text with its page spans. `engine` is one of ENGINES; `deadline` is a
-    time.monotonic() value after which reading stops between two pages (time_limit)."""
+    time.monotonic() value after which reading stops between two pages (time_limit); `ocr`
+    (OCR_MODES) says which pages are read by OCR."""
     if engine not in ENGINES:
         raise ValueError(f"unknown PDF engine {engine!r}; one of {', '.join(ENGINES)}")
+    if ocr not in OCR_MODES:
+        raise ValueError(f"unknown OCR mode {ocr!r}; one of {', '.join(OCR_MODES)}")
     data, sha256 = read_bytes(path)
     if b"%PDF-" not in data[:1024]:
         raise ReadError("not_a_pdf", f"no %PDF- header; the file starts with {_describe(data)}")
-    pages, warnings = read_pages(data, engine, deadline)
+    pages, warnings = read_pages(data, engine, deadline, ocr)
     if not any(p.lines or p.header or p.footer for p in pages):
+        if any(p.ocr for p in pages) or ocr != "off" and warnings:  # OCR read nothing it could trust
+            raise ReadError("no_text_layer", f"{len(pages)} page(s) without a text layer, and OCR read no "
+                                             "text it could trust: " + "; ".join(warnings[:3]))
         if warnings:
             raise ReadError("corrupt_pdf", "no page could be read: " + "; ".join(warnings[:3]))
-        raise ReadError("no_text_layer",
-                        f"{len(pages)} page(s) without a text layer (scanned images?); OCR is not done here")
+        raise ReadError("no_text_layer", f"{len(pages)} page(s) without a text layer (scanned images?), "
+                                         "and --ocr off")
     text, spans = assemble(pages)
     return RawIssue(source_file=source_file or str(path), source_sha256=sha256, source_format="pdf",
                     text=text, pages=spans, line_breaks="layout", warnings=tuple(warnings))
 
 
-def read_pages(data: bytes, engine: str, deadline: float | None) -> tuple[list[PageLines], list[str]]:
-    """Every page's lines; a page that fails is a warning and the others are still read."""
+def read_pages(data: bytes, engine: str, deadline: float | None,
+               ocr: str = "auto") -> tuple[list[PageLines], list[str]]:
+    """Every page's lines; a page that fails is a warning and the others are still read.
+    A page without a usable text layer is read by OCR (parsers.pdf.ocr) unless `ocr` is off."""
     try:
         source = open_pages(data, engine)
     except Exception as exc:  # pdfminer and PDFium raise many types for a broken file
         raise ReadError("corrupt_pdf", f"{engine} cannot open it: {exc}") from exc
     pages: list[PageLines] = []
     warnings: list[str] = []
+    scans = OcrReader(data)
     try:
         total = source.page_count
         for index in range(total):
@@ -106,9 +118,29 @@ def read_pages(data: bytes, engine: str, deadline: float | None) -> tuple[list[P
                 raise ReadError("time_limit", f"stopped reading at page {index + 1} of {total}: "
                                               "over the per-file time limit")
             try:
-                pages.append(read_page(source.read(index)))
+                content = source.read(index)
+                if needs_ocr(content, ocr):
+                    pages.append(_read_by_ocr(scans, index, content, warnings))
+                else:
+                    pages.append(read_page(content))
             except Exception as exc:  # one bad page: say so and read the others
                 warnings.append(f"page {index + 1} unreadable: {type(exc).__name__}: {exc}")
     finally:
         source.close()
+        scans.close()
     return pages, warnings
+
+
+def _read_by_ocr(scans: OcrReader, index: int, content: PageContent, warnings: list[str]) -> PageLines:
+    """The page's lines as OCR reads them; none, and a warning, when OCR is not to be trusted
+    on it (or there is no OCR engine)."""
+    try:
+        scanned, confidence = scans.read(index, content)
+    except OcrUnavailable as exc:
+        warnings.append(f"page {index + 1} has no text layer and was not read: {exc}")
+        return PageLines(content.number, None, None, (), None, ocr=True)
+    if confidence < MIN_CONFIDENCE:
+        warnings.append(f"page {index + 1} has no text layer and its OCR confidence {confidence:.2f} is "
+                        f"below {MIN_CONFIDENCE}: its text is left out")
+        return PageLines(content.number, None, None, (), None, ocr=True)
+    return replace(read_page(scanned), ocr=bool(scanned.chars))  # a blank page is no OCR text

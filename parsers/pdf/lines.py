@@ -32,6 +32,7 @@ class PageLines:
     footer: str | None  # the bottom line, if it is in the footer band
     lines: tuple[Line, ...]
     gutter: float | None  # x of the column gutter on a two-column page
+    ocr: bool = False  # read by OCR (parsers.pdf.ocr): the page had no usable text layer
 
 
 def read_page(page: PageContent) -> PageLines:

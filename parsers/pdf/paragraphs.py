@@ -163,7 +163,7 @@ def assemble(pages: list[PageLines]) -> tuple[str, tuple[PageSpan, ...]]:
             parts.append(sep + line.text)
             length += len(sep) + len(line.text)
             prev, prev_alone = line, alone
-        spans.append(PageSpan(page.number, start, length))
+        spans.append(PageSpan(page.number, start, length, ocr=page.ocr))
     return "".join(parts), tuple(spans)
 
 
