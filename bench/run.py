@@ -5,8 +5,10 @@
 Figures (bench/README.md says what each one means):
   pages, baseline_pages_per_s, pipeline_1w_pages_per_s, ratio_1w, pipeline_nw_pages_per_s,
   scaling, pipeline_pdfium_1w_pages_per_s, ratio_pdfium_1w, pipeline_pdfium_nw_pages_per_s,
-  peak_rss_mb_per_worker (and per engine), noop_rerun_s
-Page rates are over corpus/pdf/ (the 300-page issue in corpus/big/ is left out).
+  peak_rss_mb_per_worker (and per engine), noop_rerun_s, ocr_pages, ocr_1w_pages_per_s,
+  ocr_nw_pages_per_s
+Page rates are over corpus/pdf/ (the 300-page issue in corpus/big/ is left out); OCR rates
+over scans made of its first PDFs (every page a picture, as a scanner gives it).
 """
 from __future__ import annotations
 
@@ -49,6 +51,29 @@ if result.issue is None:
     sys.exit(f"{path.name}: {result.errors}")
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 """
+
+
+OCR_PAGES = 12  # pages of scans read by OCR: enough for a rate, few enough for a minute or two
+SCAN_DPI = 200  # a common scanner setting for office documents
+
+
+def scans(pdfs: list[Path], folder: Path) -> int:
+    """Scanned copies of the first PDFs, OCR_PAGES pages or a few more, in `folder`: each
+    page a greyscale JPEG picture with no text layer. Returns the pages."""
+    import pypdfium2
+
+    folder.mkdir(parents=True)
+    pages = 0
+    for path in pdfs:
+        document = pypdfium2.PdfDocument(path)
+        images = [page.render(scale=SCAN_DPI / 72, grayscale=True).to_pil() for page in document]
+        document.close()
+        images[0].save(folder / path.name, "PDF", save_all=True, append_images=images[1:], resolution=SCAN_DPI,
+                       quality=85)
+        pages += len(images)
+        if pages >= OCR_PAGES:
+            break
+    return pages
 
 
 def baseline(pdfs: list[Path]) -> tuple[int, float]:
@@ -99,7 +124,7 @@ def missing_interface() -> list[str]:
     """The options this benchmark needs that the installed gazette does not have yet."""
     from pipeline.run import process_file
     help_text = subprocess.run([str(GAZETTE), "extract", "--help"], capture_output=True, text=True).stdout
-    missing = [opt for opt in ("--workers", "--pdf-engine", "--full") if opt not in help_text]
+    missing = [opt for opt in ("--workers", "--pdf-engine", "--full", "--ocr") if opt not in help_text]
     if "pdf_engine" not in inspect.signature(process_file).parameters:
         missing.append("process_file(pdf_engine=)")
     return missing
@@ -192,6 +217,13 @@ def main() -> int:
                 print(f"    {engine}: {fig[f'peak_rss_mb_{engine}']:.0f} MB", flush=True)
             fig["peak_rss_mb_per_worker"] = max(fig["peak_rss_mb_pdfplumber"], fig["peak_rss_mb_pdfium"])
 
+        if "--ocr" not in missing:
+            fig["ocr_pages"] = scans(pdfs, tmp / "scans")
+            print(f"OCR over {fig['ocr_pages']} scanned pages:", flush=True)
+            for name, workers in (("ocr_1w", 1), ("ocr_nw", WORKERS)):
+                timings[name], cpu[name] = gazette(tmp / "scans", tmp / name, "--workers", str(workers), "--full")
+                fig[f"{name}_pages_per_s"] = fig["ocr_pages"] / timings[name]
+
         print(f"no-op rerun over {CORPUS.relative_to(ROOT)} (PDF, HTML, text):", flush=True)
         timings["first_run"], cpu["first_run"] = gazette(CORPUS, tmp / "all")
         timings["noop_rerun"], cpu["noop_rerun"] = gazette(CORPUS, tmp / "all")
@@ -214,7 +246,8 @@ def main() -> int:
 
     order = ["pages", "baseline_pages_per_s", "pipeline_1w_pages_per_s", "ratio_1w", "pipeline_nw_pages_per_s",
              "scaling", "pipeline_pdfium_1w_pages_per_s", "ratio_pdfium_1w", "pipeline_pdfium_nw_pages_per_s",
-             "peak_rss_mb_pdfplumber", "peak_rss_mb_pdfium", "peak_rss_mb_per_worker", "noop_rerun_s"]
+             "peak_rss_mb_pdfplumber", "peak_rss_mb_pdfium", "peak_rss_mb_per_worker", "noop_rerun_s",
+             "ocr_pages", "ocr_1w_pages_per_s", "ocr_nw_pages_per_s"]
     print(f"\n{'figure':34}{'value':>10}   target")
     for name in order:
         value = fig.get(name)
