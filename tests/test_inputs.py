@@ -64,6 +64,8 @@ def test_the_suffix_table_decides_before_the_bytes(tmp_path):
     page = tmp_path / "view.asp"
     page.write_bytes(WEB_PAGE.read_bytes())
     assert (kind_of(spreadsheet), kind_of(page), kind_of(tmp_path / "x.shtml")) == ("spreadsheet", "html", "html")
+    assert [kind_of(tmp_path / f"通知{suffix}") for suffix in (".DOCX", ".docm", ".dotx", ".dot", ".wps", ".wpt")] == [
+        "docx", "docx", "docx", "doc", "doc", "doc"]
 
 
 def unsupported_folder(tmp_path):
