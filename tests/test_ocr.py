@@ -116,7 +116,7 @@ def test_a_page_ocr_cannot_read_with_confidence_is_left_out_and_named(monkeypatc
     with pytest.raises(pdf.ReadError) as info:
         pdf.parse(SCANNED)
     assert info.value.error_type == "no_text_layer"
-    assert "page 1 has no text layer and its OCR confidence 0.20 is below 0.6" in info.value.message
+    assert f"page 1 has no text layer and its OCR confidence 0.20 is below {ocr.MIN_CONFIDENCE}" in info.value.message
 
 
 def test_a_dot_leader_is_found_in_the_picture_of_a_line():

@@ -20,11 +20,11 @@ from dataclasses import replace
 from .page import Char, PageContent
 
 MODES = ("auto", "off", "force")  # the default first
-RENDER_DPI = 300  # bench/ocr_choice.md: errors at 150 dpi are several times those at 300
-# Mean confidence (0..1, per character) below which a page's OCR text is not trusted: a
-# clean scan of print reads at 0.9 and more; a photo, handwriting or a blank page with noise
-# far lower (bench/ocr_choice.md).
-MIN_CONFIDENCE = 0.6
+RENDER_DPI = 300  # bench/ocr_choice.md: at 150 dpi headings and 文号 came out worse (documents F1 0.91)
+# Mean confidence (0..1, per character) below which a page's OCR text is not trusted: clean
+# scans of print read at 0.815 and more, a blurred, noisy scan at 0.67 with a quarter of its
+# characters wrong (bench/ocr_choice.md).
+MIN_CONFIDENCE = 0.75
 # A text layer is garbage when this share of its characters are code points no text is
 # written in: replacement characters, private use (a font without a ToUnicode map), controls.
 GARBAGE_SHARE = 0.3
