@@ -32,9 +32,10 @@ class OutputBusyError(click.ClickException):
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="gazette")
 def gazette():
-    """Turn Chinese government gazettes (政府公报: PDF issues, web pages, text) into Parquet
-    tables of documents, sections, targets, subsidies, responsible units, dates and
-    appointments, each fact traceable to the sentence that states it.
+    """Turn Chinese government gazettes and policies (政府公报: PDF issues, scanned ones by OCR,
+    web pages, Word, OFD, text) into Parquet tables of documents, sections, targets,
+    subsidies, responsible units, dates and appointments, each fact traceable to the
+    sentence that states it.
 
     \b
     Example:  gazette extract data/raw --out data/out     read the gazettes, write the tables
