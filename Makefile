@@ -4,17 +4,26 @@ SUDO   ?= $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
+TEST_STAMP := $(VENV)/.test-tools-stamp
 
 .PHONY: setup extract sql report test browser ocr lint check-data sort-data dictionary clean
 
-# The virtual environment is rebuilt whenever pyproject.toml changes.
+# The virtual environment is rebuilt whenever pyproject.toml changes. `make extract` installs
+# gazette and what extracting needs, nothing more; `make test` adds the test tools on top.
+# The editable install's BuildBackendWarning ("folders in your working directory with the
+# same name as your package") is silenced: that folder is this repository, which is what an
+# editable install points at.
+PIP_INSTALL := PYTHONWARNINGS="ignore::UserWarning" $(PY) -m pip install --quiet --disable-pip-version-check
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PIP_INSTALL) -e .
 	touch $(STAMP)
 
-setup: $(STAMP) ocr  ## create .venv and install gazette with its test tools
+$(TEST_STAMP): $(STAMP)
+	$(PIP_INSTALL) -e '.[test]'
+	touch $(TEST_STAMP)
+
+setup: $(TEST_STAMP) ocr  ## create .venv and install gazette with its test tools
 
 # Scanned pages are read by Debian's Tesseract with its simplified-Chinese model
 # (bench/ocr_choice.md says why); a system package, so installed here, once.
@@ -33,7 +42,7 @@ sql: $(STAMP)  ## a DuckDB shell over data/out, one view per table (run `make ex
 report: $(STAMP)  ## the review site for data/out in report/ (open report/index.html)
 	$(VENV)/bin/gazette report data/out --html report
 
-test: $(STAMP) ocr browser  ## run the test suite
+test: $(TEST_STAMP) ocr browser  ## run the test suite
 	$(PY) -m pytest -q
 
 # The review page is tested in Debian's headless Chromium (driven by selenium through
@@ -45,7 +54,7 @@ browser:
 	  echo "make test: installing $(BROWSER_PACKAGES) for the review page test" >&2; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(BROWSER_PACKAGES); }
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check pipeline parsers tests
 
 check-data: $(STAMP)  ## rule files parse, keys sorted and unique
