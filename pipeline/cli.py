@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -137,8 +138,34 @@ def _print_written(out_dir: Path, summary) -> None:
             rows = pq.ParquetFile(path).metadata.num_rows
             this_run = f"  ({summary.rows[table]} from this run)" if summary.rows.get(table) else ""
             click.echo(f"  {path.name:<26}{rows:>8} rows{this_run}")
-    click.echo(f"next: gazette sql {out_dir} | gazette report {out_dir} --html report/ | "
-               f"gazette validate {out_dir}")
+    me = program()
+    click.echo(f"next: {me} sql {out_dir} | {me} report {out_dir} --html report/ | {me} validate {out_dir}")
+
+
+def program() -> str:
+    """How to run this program again from where the user is, as they can type it: `gazette`
+    when that name on PATH is this program; else its path (`.venv/bin/gazette` after `make
+    extract`, whose venv a new shell has not activated); `.venv/bin/python -m pipeline` when
+    run so."""
+    script = Path(sys.argv[0])
+    if script.name == "__main__.py":
+        return f"{_as_typed(Path(sys.executable))} -m pipeline"
+    if script.name != "gazette":  # called from other Python code (tests, a notebook)
+        return "gazette"
+    found = shutil.which("gazette")
+    if found and Path(found).resolve() == script.resolve():
+        return "gazette"
+    return _as_typed(script)
+
+
+def _as_typed(path: Path) -> str:
+    """`path` relative to the working folder when it lies inside it, else absolute (not
+    resolved: a venv's python is a link that must stay the venv's)."""
+    path = path.absolute()
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 @gazette.command(short_help="Query the tables with SQL (a DuckDB shell, one view per table).")

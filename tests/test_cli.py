@@ -1,8 +1,11 @@
 """`gazette` commands, run in-process on real inputs; the Parquet they write is checked."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -149,3 +152,21 @@ def test_python_dash_m_pipeline_is_the_same_program(argv):
     import sys
     result = subprocess.run([sys.executable, "-m", "pipeline", *argv], capture_output=True, text=True)
     assert result.returncode == 0 and "Example:" in result.stdout
+
+
+def test_the_closing_hint_runs_as_printed_in_a_new_shell(tmp_path):
+    """After `make extract` the venv is not active in a new shell: `gazette` is not on PATH,
+    so the hint names the program by the path that works, and that command runs as printed."""
+    root = Path(__file__).parent.parent
+    program = Path(sys.executable).parent / "gazette"
+    inputs = copy_inputs(["jiaxing-2025-18.html"], tmp_path / "in")
+    bare = {**os.environ, "PATH": "/usr/bin:/bin"}  # a new shell: no venv on PATH
+    done = subprocess.run([str(program.relative_to(root)) if program.is_relative_to(root) else str(program),
+                           "extract", str(inputs), "--out", str(tmp_path / "out")],
+                          cwd=root, env=bare, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    hint = next(line for line in done.stdout.splitlines() if line.startswith("next: "))
+    validate = hint.removeprefix("next: ").split(" | ")[-1]
+    assert not validate.startswith("gazette ")  # not on this shell's PATH
+    checked = subprocess.run(["bash", "-c", validate], cwd=root, env=bare, capture_output=True, text=True)
+    assert checked.returncode == 0 and "all as the contract says" in checked.stdout, checked.stderr
