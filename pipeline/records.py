@@ -166,6 +166,8 @@ class Document:
     validity_as_of: dt.date | None = None
     is_draft: bool = False
     interprets_doc_number: str | None = None
+    policy_id: str | None = None  # one per policy, whichever input it was read from (segment.policy)
+    is_listing: bool = False  # lists other documents (发文目录): not a policy
     index_number: str | None = None
     unified_number: str | None = None
     script_original: str | None = None

@@ -16,7 +16,7 @@ import pyarrow as pa
 # 2: fact tables filled; dates/appointments gain section_path; evidence_origin
 # 3: gazette_issues.toc, the 目录 as printed with the document found for each entry
 # 4: documents.validity_stated and validity_as_of; every run recomputes validity for every row
-# 5: documents.ocr_pages, evidence_origin "ocr text"; manifest.ocr, ocr_pages and the statuses
+# 5: documents.ocr_pages, policy_id, is_listing, evidence_origin "ocr text"; manifest.ocr, ocr_pages and the statuses
 #    unsupported and cannot_open; source_format docx, doc, ofd
 SCHEMA_VERSION = "5"
 
@@ -88,6 +88,10 @@ DOCUMENTS = table_schema(
         "(every run sets it on every row)"),
     col("is_draft", _BOOL, "true for a 征求意见稿", nullable=False),
     col("interprets_doc_number", _STR, "for a 政策解读: the 文号 of the document it explains"),
+    col("policy_id", _STR, "one id per policy, the same for every copy of it (a PDF and a text of one issue, a page "
+        "on two sites): a hash of the normalised 文号, else of the normalised title and issuer; a 政策解读 has the id "
+        "of the policy it explains. The `policies` view keeps one row per id"),
+    col("is_listing", _BOOL, "the document lists other documents (发文目录 and its kin): not a policy"),
     col("index_number", _STR, "web page 索引号"),
     col("unified_number", _STR, "规范性文件统一编号 (ZJSP12-2025-0003)"),
     col("script_original", _STR, "hans or hant: the script the source was written in"),

@@ -31,9 +31,23 @@ def view_statements(out_dir: Path) -> str:
     tables = tables_in(out_dir)
     if not tables:
         raise NoTables(f"no tables in {out_dir}: run `gazette extract INPUT_DIR --out {out_dir}` first")
-    return "\n".join(
-        f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{_quoted(out_dir / f'{table}.parquet')}');"
-        for table in tables)
+    views = [f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{_quoted(out_dir / f'{table}.parquet')}');"
+             for table in tables]
+    if "documents" in tables:
+        views.append(POLICIES_VIEW)
+    return "\n".join(views)
+
+
+# One row per policy: of the documents with one policy_id, listings left out, the best copy:
+# the policy itself before a 政策解读 of it, a text layer before OCR, then the first input by
+# name (a stable choice). `copies` counts the documents of the policy.
+POLICIES_VIEW = """CREATE VIEW policies AS
+SELECT * EXCLUDE (copy_rank) FROM (
+    SELECT *, count(*) OVER (PARTITION BY policy_id) AS copies,
+           row_number() OVER (PARTITION BY policy_id ORDER BY coalesce(doc_type, '') = '政策解读',
+                              len(ocr_pages) > 0, source_file, position) AS copy_rank
+    FROM documents WHERE NOT coalesce(is_listing, false)
+) WHERE copy_rank = 1;"""
 
 
 def _quoted(path: Path) -> str:

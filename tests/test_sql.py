@@ -94,3 +94,29 @@ def test_the_session_is_duckdbs_shell_with_the_views(corpus_out, corpus_run):
     assert "responsible_units" in session.stdout  # .tables
     plain = re.sub(r"\x1b\[[0-9;]*m", "", session.stdout)  # .tables prints in colour
     assert plain.splitlines()[-2:] == ["n", str(len(corpus_run["appointments"]))]
+
+
+def test_policies_are_the_policies_a_careful_reader_counts_in_the_sample(corpus_out):
+    """The sample corpus holds one gazette issue three times (PDF, two-column PDF, GBK text)
+    and two of its pages again as a scan, so 31 documents; a reader counts 8 policies:
+    嘉政发〔2024〕19号 and 20号, 嘉政办发〔2024〕25号 (with its 政策解读), 嘉司发〔2024〕22号, the
+    month's 人事任免, the web page's 嘉政办发〔2025〕18号, Hangzhou's 实施意见 (the mirror page) and
+    the draft plan (a .txt and a .pdf of it). The issue's three 目录 are listings, not policies."""
+    query = "SELECT coalesce(doc_number, title) AS policy, copies FROM policies ORDER BY policy"
+    result = run_query(corpus_out, query, "csv")
+    assert result.returncode == 0, result.stderr
+    rows = sorted(list(csv.reader(io.StringIO(result.stdout)))[1:])
+    assert rows == sorted([
+        ["关于加快推进人工智能产业创新发展的实施意见", "1"],
+        ["嘉兴市推动人工智能高质量发展实施方案", "2"],
+        ["嘉政办发〔2024〕25号", "6"],  # three copies of the notice, three of its 政策解读
+        ["嘉政办发〔2025〕18号", "1"],
+        ["嘉政发〔2024〕19号", "4"],  # the issue's three copies and the scan
+        ["嘉政发〔2024〕20号", "4"],
+        ["嘉司发〔2024〕22号", "3"],
+        ["市政府人事任免(2024年10月份)", "3"],
+    ])
+    counted = run_query(corpus_out, "SELECT count(DISTINCT policy_id) FROM documents WHERE NOT is_listing", "csv")
+    assert counted.stdout.splitlines()[1] == "8"
+    best = run_query(corpus_out, "SELECT doc_type FROM policies WHERE doc_number = '嘉政办发〔2024〕25号'", "csv")
+    assert best.stdout.splitlines()[1].strip('"') == "通知"  # the policy itself, not its 政策解读

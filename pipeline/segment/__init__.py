@@ -20,7 +20,7 @@ from pipeline.dates import parse_date
 from pipeline.docnumber import DocNumber, parse_doc_number
 from pipeline.records import Document, Issue, RawIssue, TocListing
 
-from . import doctype, fields
+from . import doctype, fields, policy
 from .cover import IssueMeta, read_cover
 from .lines import compact_key, lines_of
 from .sections import find_sections
@@ -146,6 +146,8 @@ def _document(raw: RawIssue, meta: IssueMeta, span: DocumentSpan, position: int,
     on_pages = [p for p in raw.pages if p.start < span.end and p.end > span.start]
     pages = [p.page for p in on_pages]
     doc_id = make_doc_id(raw.source_sha256, position)
+    doc_number = number.normalized if number else None
+    interprets = fields.interpreted_number(title, text, numbers_by_title) if kind == "政策解读" else None
     return Document(
         doc_id=doc_id,
         source_file=raw.source_file,
@@ -159,7 +161,7 @@ def _document(raw: RawIssue, meta: IssueMeta, span: DocumentSpan, position: int,
         page_end=max(pages) if pages else None,
         ocr_pages=tuple(p.page for p in on_pages if p.ocr),
         title=title,
-        doc_number=number.normalized if number else None,
+        doc_number=doc_number,
         doc_number_raw=number.raw if number else None,
         issuer_code=number.issuer_code if number else None,
         doc_year=number.year if number else None,
@@ -176,8 +178,9 @@ def _document(raw: RawIssue, meta: IssueMeta, span: DocumentSpan, position: int,
         validity_stated=stated_validity,
         validity_as_of=today,
         is_draft=is_draft,
-        interprets_doc_number=(fields.interpreted_number(title, text, numbers_by_title)
-                               if kind == "政策解读" else None),
+        interprets_doc_number=interprets,
+        policy_id=policy.policy_id(doc_number, title, issuer, interprets),
+        is_listing=policy.is_listing(kind),
         index_number=raw.meta("index_number") if single else None,
         unified_number=raw.meta("unified_number") if single else None,
         script_original=raw.script_original,
