@@ -246,3 +246,39 @@ def validate(out_dir: Path):
         raise click.ClickException(f"{out_dir}: {len(result.problems)} problems in {len(result.tables)} tables "
                                    f"({rows} rows)")
     click.echo(f"gazette: {out_dir}: {len(result.tables)} tables, {rows} rows: all as the contract says")
+
+
+@gazette.command(short_help="Copy the tables into an Excel workbook or CSV files.")
+@OUT_DIR
+@click.option("--xlsx", "xlsx_path", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write one workbook: a 说明 README sheet (every column, its type and description), "
+                   "then one sheet per table. Replaced if it exists.")
+@click.option("--csv", "csv_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path),
+              help="Write DIR/<table>.csv for every table (DIR created if missing): UTF-8 with a BOM, so "
+                   "Excel opens the Chinese right; every value whole.")
+def export(out_dir: Path, xlsx_path: Path | None, csv_dir: Path | None):
+    """Copy the tables in OUT into an Excel workbook (--xlsx) or CSV files (--csv), for
+    Excel and WPS. Lists and structs (documents.ocr_pages, gazette_issues.toc) are JSON text.
+
+    \b
+    Example:  gazette export data/out --xlsx gazette.xlsx
+              gazette export data/out --csv csv/
+
+    Within Excel's limits: a table of more than 1,048,575 rows continues on sheets
+    `<table> (2)` ...; a cell longer than 32,767 characters (documents.text) is cut, and
+    the README sheet names the cut columns. The CSV files and the Parquet keep the whole text.
+    Timestamps are written in UTC without a time zone (Excel has none).
+    """
+    from pipeline.export import ExportError, export_csv, export_xlsx
+
+    if not xlsx_path and not csv_dir:
+        raise click.UsageError("give --xlsx FILE, --csv DIR or both")
+    try:
+        if xlsx_path:
+            click.echo(f"gazette: {export_xlsx(out_dir, xlsx_path).line()}")
+        if csv_dir:
+            click.echo(f"gazette: {export_csv(out_dir, csv_dir).line()}")
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except OSError as exc:
+        raise click.ClickException(f"could not write the export: {exc}") from exc
