@@ -164,18 +164,21 @@ def _stale(row: dict, item: InputFile, settings: RunSettings) -> bool:
 _FAILED_STATUS = (("time_limit", "time_limit"), ("cannot_open", "cannot_open"), ("unsupported_format", "unsupported"))
 
 
+def input_status(result: FileResult) -> str:
+    """How reading an input went: ok, partly_read, or why it failed (_FAILED_STATUS, else error)."""
+    if result.issue is not None:
+        return "partly_read" if result.errors else "ok"
+    error_types = {e.error_type for e in result.errors}
+    return next((status for error_type, status in _FAILED_STATUS if error_type in error_types), "error")
+
+
 def manifest_row(item: InputFile, result: FileResult, rows: dict[str, int], settings: RunSettings) -> dict:
     """The manifest row of an input this run read."""
-    error_types = {e.error_type for e in result.errors}
-    if result.issue is not None:
-        status = "partly_read" if result.errors else "ok"
-    else:
-        status = next((status for error_type, status in _FAILED_STATUS if error_type in error_types), "error")
     return {
         "source_file": item.source_file, "input_root": settings.input_root, "size": item.size,
         "mtime_ns": item.mtime_ns, "sha256": result.sha256, "pipeline_version": settings.pipeline_version,
         "pdf_engine": settings.pdf_engine if item.is_pdf else None, "ocr": settings.ocr if item.is_pdf else None,
-        "ocr_pages": result.ocr_pages, "status": status,
+        "ocr_pages": result.ocr_pages, "status": input_status(result),
         "seconds": result.seconds, "time_limit_s": settings.time_limit_s, "peak_rss_mb": result.peak_rss_mb,
         "processed_at": dt.datetime.now(dt.UTC).replace(microsecond=0),
         **{f"rows_{table}": rows.get(table, 0) for table in SCHEMAS},

@@ -22,7 +22,7 @@ READ_KINDS = ("pdf", "html", "text", "docx", "doc", "ofd")
 # Kinds whose text keeps a table's cells apart (tabs), so a form's label and value cells show
 LAYOUT_KINDS = ("pdf", "docx", "doc", "ofd")
 # parsers.pdf.OCR_MODES, which pages are read by OCR, named here so that the command line
-# does not import the PDF reader to show its help (tests/test_ocr.py checks they agree)
+# does not import the PDF reader to show its help (tests/test_inputs.py checks they agree)
 OCR_MODES = ("auto", "off", "force")
 SNIFF_BYTES = 4096
 

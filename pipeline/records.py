@@ -379,7 +379,11 @@ class FileResult:
     sha256: str | None = None  # of the bytes read; None when the file could not be opened
     seconds: float | None = None  # time spent on the file
     peak_rss_mb: float | None = None  # the worker process's peak memory after the file
-    ocr_pages: int = 0  # PDF pages whose text was read by OCR
+
+    @property
+    def ocr_pages(self) -> int:
+        """Pages of the input whose text was read by OCR."""
+        return sum(page.ocr for page in self.issue.pages) if self.issue is not None else 0
 
 
 def _pickled_as_field_values(cls: type) -> None:

@@ -24,6 +24,7 @@ from pipeline.manifest import (
     InputFile,
     Plan,
     RunSettings,
+    input_status,
     manifest_row,
     manifest_table,
     plan_run,
@@ -125,8 +126,7 @@ def process_file(path: Path, source_file: str, *, pdf_engine: str = DEFAULT_ENGI
             ErrorRow(source_file, stage, type(exc).__name__, f"{type(exc).__name__}: {exc}"),))
     else:
         warnings = tuple(ErrorRow(source_file, "read", "partly_read", w) for w in raw.warnings)
-        result = FileResult(source_file, issue, facts=facts, errors=warnings, sha256=issue.source_sha256,
-                            ocr_pages=sum(page.ocr for page in raw.pages))
+        result = FileResult(source_file, issue, facts=facts, errors=warnings, sha256=issue.source_sha256)
     return replace(result, sha256=result.sha256 or _sha256_if_readable(path),
                    seconds=round(time.monotonic() - started, 3), peak_rss_mb=_peak_rss_mb())
 
@@ -180,7 +180,7 @@ class RunSummary:
                 f"errors={len(self.errors)}{validity}; {self.seconds:.1f} s")
 
     def record(self, result: FileResult, rows: dict[str, int]) -> None:
-        if result.issue is None and {e.error_type for e in result.errors} == {"unsupported_format"}:
+        if input_status(result) == "unsupported":
             suffix = PurePosixPath(result.source_file).suffix.lower() or "(no suffix)"
             self.unsupported[suffix] = self.unsupported.get(suffix, 0) + 1
         elif result.issue is None:

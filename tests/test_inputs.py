@@ -178,3 +178,10 @@ def test_a_link_to_nothing_is_an_input_and_hidden_folders_are_not(tmp_path):
     summary = run(inputs, out, workers=1)
     assert (summary.files_read, summary.files_failed) == (1, 1)
     assert manifest(out).loc["gone.pdf", "status"] == "cannot_open"
+
+
+def test_the_command_line_offers_the_ocr_modes_the_pdf_reader_has():
+    from parsers import pdf
+    from pipeline.read import OCR_MODES
+
+    assert OCR_MODES == pdf.OCR_MODES

@@ -138,9 +138,9 @@ def _read_by_ocr(scans: OcrReader, index: int, content: PageContent, warnings: l
         scanned, confidence = scans.read(index, content)
     except OcrUnavailable as exc:
         warnings.append(f"page {index + 1} has no text layer and was not read: {exc}")
-        return PageLines(content.number, None, None, (), None, ocr=True)
-    if confidence < MIN_CONFIDENCE:
+    else:
+        if confidence >= MIN_CONFIDENCE:
+            return replace(read_page(scanned), ocr=bool(scanned.chars))  # a blank page is no OCR text
         warnings.append(f"page {index + 1} has no text layer and its OCR confidence {confidence:.2f} is "
                         f"below {MIN_CONFIDENCE}: its text is left out")
-        return PageLines(content.number, None, None, (), None, ocr=True)
-    return replace(read_page(scanned), ocr=bool(scanned.chars))  # a blank page is no OCR text
+    return PageLines(content.number, None, None, (), None, ocr=True)
