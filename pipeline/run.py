@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
+import pyarrow as pa
+
 from parsers import ReadError, pdf
 from pipeline.executors import failed, run_dask, run_local
 from pipeline.lock import output_lock
@@ -41,6 +43,8 @@ from pipeline.write import (
     refresh_validity,
     remove_leftovers,
     result_rows,
+    table_with_validity,
+    to_arrow,
     write_manifest,
 )
 
@@ -129,6 +133,32 @@ def process_file(path: Path, source_file: str, *, pdf_engine: str = DEFAULT_ENGI
         result = FileResult(source_file, issue, facts=facts, errors=warnings, sha256=issue.source_sha256)
     return replace(result, sha256=result.sha256 or _sha256_if_readable(path),
                    seconds=round(time.monotonic() - started, 3), peak_rss_mb=_peak_rss_mb())
+
+
+def extract_tables(input_path: Path, *, pdf_engine: str = DEFAULT_ENGINE, ocr: str = DEFAULT_OCR,
+                   time_limit_s: float | None = None, today: dt.date | None = None) -> dict[str, pa.Table]:
+    """Every input under `input_path` (a folder or one file) read in this process, one after
+    the other, and its rows returned as one Arrow table per table of SCHEMAS, checked against
+    its schema; documents.validity as of `today` (default: run_date()). Nothing is written
+    and no manifest is kept: a notebook's look at a few files, not a nightly run.
+    """
+    from pipeline.extract import prepare
+    prepare()
+    parts: dict[str, list[pa.Table]] = {table: [] for table in SCHEMAS}
+    for item in find_inputs(input_path):
+        result = process_file(item.path, item.source_file, pdf_engine=pdf_engine, time_limit_s=time_limit_s,
+                              ocr=ocr)
+        try:
+            tables = {table: to_arrow(table, rows) for table, rows in result_rows(result).items()}
+        except SchemaViolation as exc:  # a bug of ours, shown on this file, as a run shows it
+            failure = failed(item, "schema_violation", str(exc), stage="write")
+            tables = {table: to_arrow(table, rows) for table, rows in result_rows(failure).items()}
+        for table, data in tables.items():
+            parts[table].append(data)
+    out = {table: pa.concat_tables(parts[table]) if parts[table] else schema.empty_table()
+           for table, schema in SCHEMAS.items()}
+    out["documents"] = table_with_validity(out["documents"], today or run_date())
+    return out
 
 
 def _sha256_if_readable(path: Path) -> str | None:

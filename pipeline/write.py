@@ -255,6 +255,12 @@ def _with_validity(batch: pa.RecordBatch, as_of: dt.date) -> tuple[pa.RecordBatc
     return pa.RecordBatch.from_arrays(arrays, schema=batch.schema), changed
 
 
+def table_with_validity(table: pa.Table, as_of: dt.date) -> pa.Table:
+    """A documents table with validity computed for `as_of`, as a run writes it."""
+    batches = [_with_validity(batch, as_of)[0] for batch in table.to_batches()]
+    return pa.Table.from_batches(batches, schema=table.schema)
+
+
 def refresh_validity(out_dir: Path, as_of: dt.date) -> int | None:
     """For a run that reads no input: documents.parquet again with validity as of `as_of`,
     written like every table (a temporary file beside it, fsync, rename), when any row's
