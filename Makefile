@@ -55,7 +55,7 @@ browser:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(BROWSER_PACKAGES); }
 
 lint: $(TEST_STAMP)
-	$(VENV)/bin/ruff check pipeline parsers tests
+	$(VENV)/bin/ruff check gazette pipeline parsers tests
 
 check-data: $(STAMP)  ## rule files parse, keys sorted and unique
 	$(PY) -m pipeline.rules --check
