@@ -162,6 +162,15 @@ def _evidence_failure(row: dict, texts: dict[str, str]) -> str | None:
     return "doc_id not in documents" if text is None else span_problem(text, row)
 
 
+# What span_problem finds wrong with a fact's span, one sentence each (the review site
+# names the same reasons: report.facts.Unplaced).
+SPAN_ON_METADATA = "a span on evidence that is not from the text"
+EMPTY_EVIDENCE = "empty evidence"
+NO_SPAN = "no span on evidence from the text"
+SPAN_OUTSIDE_TEXT = "span outside the document's text"
+SPAN_NOT_EVIDENCE = "evidence is not documents.text[char_start:char_end]"
+
+
 def span_problem(text: str, row: Mapping) -> str | None:
     """Why a fact row's span does not hold its evidence in its document's `text`, or None.
 
@@ -171,15 +180,15 @@ def span_problem(text: str, row: Mapping) -> str | None:
     """
     start, end = row.get("char_start"), row.get("char_end")
     if (row.get("evidence_origin") or "text") not in IN_TEXT_ORIGINS:  # null is reported as a required column
-        return None if start is None and end is None else "a span on evidence that is not from the text"
+        return None if start is None and end is None else SPAN_ON_METADATA
     if not row.get("evidence"):
-        return "empty evidence"
+        return EMPTY_EVIDENCE
     if start is None or end is None:
-        return "no span on evidence from the text"
+        return NO_SPAN
     if not 0 <= start <= end <= len(text):
-        return "span outside the document's text"
+        return SPAN_OUTSIDE_TEXT
     if text[start:end] != row["evidence"]:
-        return "evidence is not documents.text[char_start:char_end]"
+        return SPAN_NOT_EVIDENCE
     return None
 
 

@@ -13,10 +13,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.records import IN_TEXT_ORIGINS
-from pipeline.report import Piece, ReportError, Span, mark_spans, write_report
-from pipeline.report.facts import FACT_TABLES
+from pipeline.report import Anchor, Piece, ReportError, Span, mark_spans, write_report
+from pipeline.report.facts import FACT_TABLES, Unplaced
 from pipeline.report.names import document_href, issue_href, page_stem
 from pipeline.schema import SCHEMAS
+from pipeline.validate import span_problem
 from pipeline.write import to_arrow, write_tables
 
 FACT_TABLE_NAMES = [table.name for table in FACT_TABLES]
@@ -70,18 +71,29 @@ def test_a_span_past_the_end_of_the_text_is_refused():
         Span("t0", 5, 5)
 
 
+def test_a_section_anchor_inside_a_fact_cuts_it_but_wraps_no_text():
+    # a heading starting at 2027年 inside a target that covers the whole sentence (made up)
+    got = mark_spans(SENTENCE, [Span("t0", 0, len(SENTENCE))], [Anchor("sec-0", 0), Anchor("sec-1", 1)])
+    assert got == (Piece(0, 1, "到", ("t0",), ("sec-0",)), Piece(1, 17, SENTENCE[1:], ("t0",), ("sec-1",)))
+    with pytest.raises(ValueError, match="outside"):
+        mark_spans(SENTENCE, [], [Anchor("sec-0", len(SENTENCE))])
+
+
 @given(st.text(alphabet="到年培育企业,。0123456789\n", min_size=1, max_size=60).flatmap(
     lambda text: st.tuples(st.just(text), st.lists(
         st.tuples(st.integers(0, len(text) - 1), st.integers(1, len(text))).filter(lambda se: se[0] < se[1]),
-        max_size=8))))
-def test_pieces_give_the_text_back_and_each_fact_its_span(case):
-    text, bounds = case
+        max_size=8), st.lists(st.integers(0, len(text) - 1), max_size=4))))
+def test_pieces_give_the_text_back_each_fact_its_span_and_each_anchor_its_place(case):
+    text, bounds, offsets = case
     spans = [Span(f"f{n}", start, end) for n, (start, end) in enumerate(bounds)]
-    got = mark_spans(text, spans)
+    anchors = [Anchor(f"sec-{n}", offset) for n, offset in enumerate(offsets)]
+    got = mark_spans(text, spans, anchors)
     assert "".join(p.text for p in got) == text
     assert all(p.start < p.end and p.text for p in got)
     for span in spans:
         assert "".join(p.text for p in got if span.fact_id in p.fact_ids) == text[span.start:span.end]
+    for anchor in anchors:
+        assert [p.start for p in got if anchor.anchor_id in p.anchors] == [anchor.offset]
 
 
 # --- file names --------------------------------------------------------------------------
@@ -123,6 +135,9 @@ def evil_out(out: Path) -> None:
         "dates": [{**provenance, "kind": "published", "date": dt.date(2025, 5, 15), "precision": "day", "raw": EVIL,
                    "char_start": None, "char_end": None, "evidence": f"发布日期:{EVIL}",
                    "evidence_origin": "page metadata"}],
+        "sections": [{"doc_id": "d1", "section_id": EVIL, "parent_id": None, "level": 1, "number": EVIL,
+                      "heading": EVIL, "path": EVIL, "char_start": start, "char_end": len(text),
+                      "source_file": f"a/{EVIL}.txt"}],
         "errors": [{"source_file": EVIL, "stage": "read", "error_type": EVIL, "message": EVIL}],
     }, set())
 
@@ -155,6 +170,7 @@ def test_hostile_text_reaches_every_page_escaped(tmp_path):
     document = lxml.html.fromstring(pages[document_href("d1")])
     assert document.xpath("string(//h1)").endswith(EVIL)  # the browser reads back exactly the title
     assert "".join(document.xpath("//*[@data-facts]//text()")).count(EVIL) == 1
+    assert document.xpath("string(//nav[@id='outline']//span[@class='heading'])") == EVIL
 
 
 # --- a real run ----------------------------------------------------------------------------
@@ -274,7 +290,7 @@ def piece_texts(document) -> dict[str, str]:
 def test_every_fact_with_a_span_is_highlighted_at_its_evidence(corpus_report, corpus_run):
     html_dir, summary = corpus_report
     documents = corpus_run["documents"]
-    highlighted = without_span = 0
+    highlighted = not_placed = 0
     for doc in documents.itertuples():
         document = page(html_dir, document_href(doc.doc_id))
         assert document.xpath("string(//div[@class='doc-text'])") == doc.text
@@ -290,10 +306,11 @@ def test_every_fact_with_a_span_is_highlighted_at_its_evidence(corpus_report, co
             lit_rows = document.xpath(f"//tbody[@data-table='{table.name}'][@data-start]/@data-fact")
             assert sorted(lit_rows) == sorted(shown)
             highlighted += len(in_text)
-            without_span += len(rows) - len(in_text)
-    assert (summary.facts_highlighted, summary.facts_without_span) == (highlighted, without_span)
-    assert without_span == 2  # the 发布日期 of the two web pages
-    assert summary.line().endswith(f"{highlighted} facts highlighted, 2 without a span")
+            not_placed += len(rows) - len(in_text)
+    assert (summary.facts_highlighted, summary.facts_not_placed) == (highlighted, not_placed)
+    assert not_placed == 2  # the 发布日期 of the two web pages
+    assert summary.line().endswith(
+        f"{highlighted} facts highlighted, 2 not placed in the text (listed at index.html#unplaced)")
 
 
 def test_a_fact_from_page_metadata_is_listed_but_not_highlighted(corpus_report, corpus_run):
@@ -303,18 +320,165 @@ def test_a_fact_from_page_metadata_is_listed_but_not_highlighted(corpus_report, 
         listed = [fact for fact in document.xpath("//tbody[@data-table='dates']")
                   if fact.xpath("string(.//span[@class='ev'])") == row.evidence]
         assert len(listed) == 1 and listed[0].get("data-start") is None
-        assert "page metadata" in listed[0].text_content()
+        assert listed[0].get("data-unplaced") == "page-metadata"
+        assert listed[0].xpath("string(.//*[@data-reason='page-metadata'])") == "not in text: page metadata"
         assert listed[0].get("data-fact") not in piece_texts(document)
 
 
-def test_pages_link_only_to_files_of_the_site(corpus_report):
+# The facts of the corpus that have no place in their text: the 发布日期 each web page
+# states in its metadata block, above the text.
+PAGE_METADATA_DATES = {"hangzhou-2023-ai-mirror.html": ("2023-08-01", "发布日期:2023-08-01"),
+                       "jiaxing-2025-18.html": ("2025-05-15", "发布日期:2025-05-15")}
+
+
+def unplaced_rows(index) -> list:
+    return index.xpath("//section[@id='unplaced']//tr[@data-fact]")
+
+
+def test_the_index_lists_each_fact_not_placed_with_its_document_and_reason(corpus_report, corpus_run):
     html_dir = corpus_report[0]
-    for path in html_dir.rglob("*.html"):
-        tree = lxml.html.fromstring(path.read_text(encoding="utf-8"))
+    index = page(html_dir, "index.html")
+    assert index.xpath("//a[@data-total='unplaced']/@href") == ["#unplaced"]
+    assert index.xpath("string(//a[@data-total='unplaced']/b)") == "2"
+    documents = corpus_run["documents"].set_index("source_file")
+    listed = {}
+    for row in unplaced_rows(index):
+        source_file = row.xpath("string(.//td[@class='document']/*[contains(@class, 'file')])")
+        listed[source_file] = row
+        doc_id = documents.loc[source_file, "doc_id"]
+        assert row.get("data-doc") == doc_id and row.get("data-table") == "dates"
+        assert row.xpath(".//td[@class='document']/a/@href") == [document_href(doc_id)]
+        date, evidence = PAGE_METADATA_DATES[source_file]
+        assert row.xpath("string(.//*[@data-col='kind'])") == "kind published"
+        assert row.xpath(".//*[@data-col='date']/@data-value") == [date]
+        assert row.xpath("string(td[@class='evidence'])") == evidence
+        assert row.xpath("string(td[@class='origin'])") == "page metadata"
+        assert row.get("data-reason") == "page-metadata"
+        assert row.xpath("string(.//span[@class='why'])") == Unplaced.PAGE_METADATA.explanation
+        # the fact's link leads to its row on the document page, marked there too
+        href, fact_id = row.xpath(".//a[@class='fid']/@href")[0].split("#")
+        fact = page(html_dir, href).xpath(f"//tbody[@data-fact='{fact_id}']")[0]
+        assert fact.get("data-unplaced") == "page-metadata" and fact.get("data-start") is None
+        assert fact.xpath("string(.//span[@class='ev'])") == evidence
+    assert sorted(listed) == sorted(PAGE_METADATA_DATES)
+
+
+def test_a_fact_whose_span_is_broken_is_listed_with_the_reason(corpus_out, corpus_run, tmp_path):
+    """Four subsidies of 嘉政办发〔2024〕25号, each broken in one way the review page names."""
+    out = tmp_path / "out"
+    shutil.copytree(corpus_out, out)
+    documents = corpus_run["documents"]
+    doc = documents[(documents.source_file == TOC_ISSUE) & (documents.doc_number == "嘉政办发〔2024〕25号")].iloc[0]
+    subsidies = pq.read_table(out / "subsidies.parquet").to_pylist()
+    first = [row for row in subsidies if row["doc_id"] == doc.doc_id][:4]  # the document's s0..s3
+    first[0]["char_start"] += 1
+    first[0]["char_end"] += 1
+    first[1]["char_end"] = len(doc.text) + 10
+    first[2]["char_start"] = first[2]["char_end"] = None
+    first[3]["evidence"] = ""
+    assert all(span_problem(doc.text, row) for row in first)  # the data contract's check agrees: all broken
+    pq.write_table(to_arrow("subsidies", subsidies), out / "subsidies.parquet")
+    html_dir = tmp_path / "html"
+    summary = write_report(out, html_dir)
+    assert summary.facts_not_placed == 2 + 4
+    expected = {"s0": Unplaced.NOT_EVIDENCE, "s1": Unplaced.OUTSIDE_TEXT, "s2": Unplaced.NO_SPAN,
+                "s3": Unplaced.EMPTY_EVIDENCE}
+    listed = {row.get("data-fact"): row.get("data-reason") for row in unplaced_rows(page(html_dir, "index.html"))
+              if row.get("data-doc") == doc.doc_id}
+    assert listed == {fact_id: reason.slug for fact_id, reason in expected.items()}
+    document = page(html_dir, document_href(doc.doc_id))
+    for fact_id, reason in expected.items():
+        fact = document.xpath(f"//tbody[@data-fact='{fact_id}']")[0]
+        assert fact.get("data-start") is None and fact.get("data-unplaced") == reason.slug
+        badge = fact.xpath(".//span[@data-reason]")[0]
+        assert badge.text == f"not in text: {reason.label}" and "missing" in badge.get("class").split()
+    assert not set(expected) & set(piece_texts(document)) and "s4" in piece_texts(document)
+
+
+# --- the outline of sections -----------------------------------------------------------------
+
+def outline_links(document) -> list:
+    return document.xpath("//nav[@id='outline']//a[@href]")
+
+
+def anchor_offsets(document) -> dict[str, int]:
+    """anchor id -> its place in the text as the page shows it (characters before it)."""
+    text = document.xpath("//div[@class='doc-text']")[0]
+    offsets, offset = {}, len(text.text or "")
+    for child in text:
+        if child.get("class") == "anchor":
+            offsets[child.get("id")] = offset
+        offset += len(child.text_content()) + len(child.tail or "")
+    return offsets
+
+
+def test_the_document_page_outlines_its_sections_linked_to_their_headings(corpus_report, corpus_run):
+    documents = corpus_run["documents"]
+    doc = documents[(documents.source_file == TOC_ISSUE) & (documents.doc_number == "嘉政办发〔2024〕25号")].iloc[0]
+    document = page(corpus_report[0], document_href(doc.doc_id))
+    outline = document.xpath("//nav[@id='outline']/ol")[0]
+    top = [(li.xpath("string(a/span[@class='num'])"), li.xpath("string(a/span[@class='heading'])"))
+           for li in outline.xpath("li")]
+    assert top == [("一", "主要目标"), ("二", "重点任务"), ("三", "支持政策"), ("四", "保障措施")]
+    tasks = outline.xpath("li[2]/ol/li")
+    assert [li.xpath("string(a/span[@class='num'])") for li in tasks] == ["(一)", "(二)", "(三)", "(四)", "(五)"]
+    assert tasks[0].xpath("string(a/span[@class='heading'])") == "实施人工智能产业集聚行动"
+    assert [a.text_content() for a in tasks[0].xpath("ol/li/a")] == ["1 加大项目招引", "2 加快平台建设", "3 加强企业培育"]
+    offsets = anchor_offsets(document)
+    shown = {a.get("href")[1:]: doc.text[offsets[a.get("href")[1:]]:] for a in outline_links(document)}
+    assert len(shown) == 34
+    assert shown["sec-0"].startswith("一、主要目标\n") and shown["sec-1"].startswith("二、重点任务\n")
+    assert shown["sec-2"].startswith("(一)实施人工智能产业集聚行动") and shown["sec-3"].startswith("1.加大项目招引。")
+    assert shown["sec-33"].startswith("四、保障措施\n")
+
+
+def test_a_section_outside_its_text_is_outlined_but_not_linked(corpus_out, corpus_run, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(corpus_out, out)
+    documents = corpus_run["documents"]
+    doc = documents[(documents.source_file == TOC_ISSUE) & (documents.doc_number == "嘉政办发〔2024〕25号")].iloc[0]
+    sections = pq.read_table(out / "sections.parquet").to_pylist()
+    last = next(row for row in sections if row["doc_id"] == doc.doc_id and row["heading"] == "保障措施")
+    last["char_start"] = len(doc.text) + 5
+    pq.write_table(to_arrow("sections", sections), out / "sections.parquet")
+    write_report(out, tmp_path / "html")
+    document = page(tmp_path / "html", document_href(doc.doc_id))
+    entry = document.xpath("//nav[@id='outline']/ol/li[4]")[0]
+    assert entry.xpath("string(.//span[@class='heading'])") == "保障措施"
+    assert not entry.xpath("a") and entry.xpath("span[@class='outside']")
+    assert len(outline_links(document)) == 33
+    assert document.xpath("string(//div[@class='doc-text'])") == doc.text
+
+
+def test_every_outline_entry_links_to_the_start_of_its_section(corpus_report, corpus_run):
+    sections = corpus_run["sections"]
+    for doc in corpus_run["documents"].itertuples():
+        document = page(corpus_report[0], document_href(doc.doc_id))
+        rows = sections[sections.doc_id == doc.doc_id].sort_values(["char_start", "level"])
+        links = outline_links(document)
+        offsets = anchor_offsets(document)
+        assert [offsets[a.get("href")[1:]] for a in links] == list(rows.char_start), doc.doc_id
+        for link, row in zip(links, rows.itertuples(), strict=True):
+            assert link.xpath("string(span[@class='heading'])") == row.heading
+            assert doc.text[row.char_start:].startswith(row.number), (doc.doc_id, row.path)
+        if rows.empty:
+            assert document.xpath("string(//nav[@id='outline']/p)") == "no headings found"
+    assert sections.doc_id.nunique() < len(corpus_run["documents"])  # some documents have no headings
+
+
+def test_pages_link_only_to_files_of_the_site(corpus_report):
+    """And a link to a place on a page (a section, a fact, the index's list) finds it there."""
+    html_dir = corpus_report[0]
+    trees = {path.resolve(): lxml.html.fromstring(path.read_text(encoding="utf-8"))
+             for path in html_dir.rglob("*.html")}
+    for path, tree in trees.items():
         for link in tree.xpath("//@href | //@src"):
             assert "//" not in link and ":" not in link, (path, link)
-            target = (path.parent / link.split("#")[0]).resolve()
+            file, _, place = link.partition("#")
+            target = (path.parent / file).resolve() if file else path  # "#place": on this page
             assert target.is_file() and html_dir.resolve() in target.parents, (path, link)
+            if place:
+                assert trees[target].xpath(f"//*[@id='{place}' or @data-fact='{place}']"), (path, link)
 
 
 def test_the_same_output_folder_gives_the_same_bytes(corpus_out, corpus_report, tmp_path):

@@ -1,18 +1,22 @@
 """The review page in a real browser: headless Chromium driven by selenium, from file://.
 
 Clicking a fact must light up exactly its words in the text and bring them into view;
-the table filters must hide a table's rows. A screenshot of the document page is left
-in tests/artifacts/ to look at.
+clicking a section in the outline must bring its heading into view; the table filters
+must hide a table's rows; a file name too long for the window must wrap. A screenshot
+of the document page is left in tests/artifacts/ to look at.
 """
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from pipeline.cli import gazette
 from pipeline.report import write_report
-from pipeline.report.names import issue_href
+from pipeline.report.names import document_href, issue_href
 from tests.conftest import gold_of, raw
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -151,6 +155,100 @@ def test_the_table_filter_hides_and_shows_a_tables_rows(browser, site):
     browser.save_screenshot(str(ARTIFACTS / "report-document-filtered.png"))
     box.click()
     assert rows[0].is_displayed()
+
+
+# Where an element lies: the heading the outline links to, in the text pane and the window.
+IN_TEXT_VIEW = """
+const pane = document.getElementById('text').getBoundingClientRect();
+const r = document.getElementById(arguments[0]).getBoundingClientRect();
+return r.top >= pane.top && r.bottom <= pane.bottom && r.top >= 0 && r.bottom <= window.innerHeight;
+"""
+
+
+def test_clicking_a_section_in_the_outline_brings_its_heading_into_view(browser, site):
+    from selenium.webdriver.common.by import By
+
+    open_the_document(browser, site)
+    # 三、支持政策: the third top heading, halfway down a long text, so out of view at first
+    entry = browser.find_element(By.XPATH, "//nav[@id='outline']/ol/li[3]/a")
+    assert entry.text == "三 支持政策"
+    anchor_id = entry.get_attribute("hash")[1:]
+    assert not browser.execute_script(IN_TEXT_VIEW, anchor_id)
+
+    entry.click()
+    assert browser.execute_script(IN_TEXT_VIEW, anchor_id)
+    heading = browser.execute_script(
+        "const range = document.createRange(); const text = document.querySelector('.doc-text');"
+        "range.setStartBefore(document.getElementById(arguments[0])); range.setEndAfter(text.lastChild);"
+        "return range.toString().slice(0, 7)", anchor_id)
+    assert heading == "三、支持政策\n"
+    assert "current" in entry.get_attribute("class")
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "report-document-outline.png"))
+
+
+# Two names no window is wide enough for: 200 characters without a space (the pinyin of a
+# web page's title) and a Chinese name as long as a file system allows (255 bytes).
+LONG_ASCII_NAME = ("jiaxingshi_renmin_zhengfu_bangongshi_guanyu_yinfa_jiaxingshi_tuijin_rengong_zhineng_jia_"
+                   "xingdong_jihua_2025_2027nian_de_tongzhi_" * 2)[:195] + ".html"
+LONG_CHINESE_NAME = ("嘉兴市人民政府办公室关于印发嘉兴市推进人工智能加行动计划二〇二五至二〇二七年的通知" * 3)[:75] + ".pdf"
+
+# Elements that show `name` in their own text, where they lie, and whether the page is wider than the window.
+NAME_BOXES = """
+const name = arguments[0];
+const found = document.evaluate('//body//*[contains(text(), "' + name + '")]', document, null,
+                                XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
+const boxes = [];
+for (let i = 0; i < found.snapshotLength; i++) {
+  const el = found.snapshotItem(i);
+  if (!el.getClientRects().length) continue;
+  const r = el.getBoundingClientRect();
+  boxes.push({tag: el.tagName, cls: el.className, left: r.left, right: r.right});
+}
+return {boxes: boxes, scrollWidth: document.documentElement.scrollWidth,
+        clientWidth: document.documentElement.clientWidth};
+"""
+
+
+@pytest.fixture(scope="module")
+def long_name_site(tmp_path_factory) -> Path:
+    """A web page and an empty PDF under names longer than any window is wide: the site of their run."""
+    inputs = tmp_path_factory.mktemp("long-names")
+    shutil.copy(raw("jiaxing-2025-18.html"), inputs / LONG_ASCII_NAME)
+    shutil.copy(raw("empty.pdf"), inputs / LONG_CHINESE_NAME)  # an error: the name is in the errors table
+    out = tmp_path_factory.mktemp("long-names-out")
+    result = CliRunner().invoke(gazette, ["extract", str(inputs), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    html_dir = tmp_path_factory.mktemp("long-names-site")
+    summary = write_report(out, html_dir)
+    assert (summary.issue_pages, summary.document_pages) == (1, 1)
+    return html_dir
+
+
+@pytest.mark.parametrize("width", [800, WINDOW[0]])
+def test_a_very_long_file_name_wraps_instead_of_widening_the_pages(browser, long_name_site, width):
+    from selenium.webdriver.common.by import By
+
+    browser.set_window_size(width, WINDOW[1])
+    try:
+        browser.get((long_name_site / "index.html").as_uri())
+        document_link = browser.find_element(By.CSS_SELECTOR, "table.docs td.title a").get_attribute("href")
+        assert document_link.endswith(document_href(browser.find_element(
+            By.CSS_SELECTOR, "table.docs tr[data-doc]").get_attribute("data-doc")))
+        pages = {"index": (long_name_site / "index.html").as_uri(),
+                 "issue": (long_name_site / issue_href(LONG_ASCII_NAME)).as_uri(), "document": document_link}
+        for page, uri in pages.items():
+            browser.get(uri)
+            for name in (LONG_ASCII_NAME, LONG_CHINESE_NAME):
+                seen = browser.execute_script(NAME_BOXES, name)
+                assert seen["scrollWidth"] <= seen["clientWidth"], (page, seen)
+                for box in seen["boxes"]:
+                    assert 0 <= box["left"] and box["right"] <= seen["clientWidth"], (page, name, box)
+            shown = browser.execute_script(NAME_BOXES, LONG_ASCII_NAME)["boxes"]
+            assert shown, page  # each page shows the long name (the test would be empty otherwise)
+        browser.save_screenshot(str(ARTIFACTS / f"report-long-name-{width}.png"))
+    finally:
+        browser.set_window_size(*WINDOW)
 
 
 def test_the_pages_load_their_script_and_style_without_a_browser_error(browser, site):

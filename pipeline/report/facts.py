@@ -4,17 +4,46 @@ A fact's id is its table's letter and its order among that table's rows of the
 document (`s12`: the document's 13th subsidy row). It names the same fact for as long
 as the document's rows do not change, and it is short enough to list a dozen of them
 on every piece of text a sentence is cut into.
+
+A fact is placed (highlighted at its span) only when its span holds its evidence; every
+other fact is still listed, with the reason it is not placed (Unplaced).
 """
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from enum import Enum
 
+from pipeline import validate
 from pipeline.records import IN_TEXT_ORIGINS
 from pipeline.report.spans import Span
-from pipeline.validate import span_problem
 
 TEXT_ORIGIN = "text"  # evidence_origin of a fact whose evidence is in documents.text
+
+
+class Unplaced(Enum):
+    """Why a fact is listed but not highlighted in its document's text: the only reasons
+    the site gives, worded here only. The checks are the data contract's, made by
+    validate.span_problem; each of its problems has its reason here (_REASON_OF_PROBLEM).
+
+    Page metadata is by design (a web page's 发布日期 is stated beside the text, not in it);
+    every other reason is a defect of the row.
+    """
+
+    PAGE_METADATA = ("page-metadata", "page metadata",
+                     "stated by the page's metadata, not by the text: it has no place in the text", True)
+    EMPTY_EVIDENCE = ("empty-evidence", "empty evidence", "its evidence is empty: there is nothing to find", False)
+    NO_SPAN = ("no-span", "no span", "its evidence is from the text, but char_start or char_end is null", False)
+    OUTSIDE_TEXT = ("outside-text", "span outside the text",
+                    "char_start..char_end is not inside the document's text", False)
+    NOT_EVIDENCE = ("not-evidence", "span does not match",
+                    "the text at char_start..char_end is not its evidence", False)
+
+    def __init__(self, slug: str, label: str, explanation: str, by_design: bool):
+        self.slug = slug  # for data attributes and CSS
+        self.label = label  # a badge: "not in text: page metadata"
+        self.explanation = explanation  # a sentence, for the index's list
+        self.by_design = by_design
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +67,7 @@ FACT_TABLES: tuple[FactTable, ...] = (
 
 @dataclass(frozen=True, slots=True)
 class Fact:
-    """One row of a fact table, placed in its document's text (span) or not (problem says why)."""
+    """One row of a fact table, placed in its document's text (span) or not (unplaced says why)."""
 
     fact_id: str
     table: FactTable
@@ -48,7 +77,7 @@ class Fact:
     evidence_origin: str
     page: int | None
     span: Span | None
-    problem: str | None  # why a fact whose evidence is in the text has no span
+    unplaced: Unplaced | None  # None exactly when span is set
 
 
 def document_facts(text: str, rows_by_table: Mapping[str, Iterable[dict]]) -> tuple[Fact, ...]:
@@ -57,27 +86,36 @@ def document_facts(text: str, rows_by_table: Mapping[str, Iterable[dict]]) -> tu
     for table in FACT_TABLES:
         for rank, row in enumerate(rows_by_table.get(table.name, ())):
             fact_id = f"{table.letter}{rank}"
-            span, problem = _span(text, fact_id, row)
+            span, unplaced = place(text, fact_id, row)
             facts.append(Fact(
                 fact_id=fact_id, table=table, values=tuple((c, row.get(c)) for c in table.columns),
                 section_path=row.get("section_path"), evidence=row.get("evidence") or "",
                 evidence_origin=row.get("evidence_origin") or TEXT_ORIGIN, page=row.get("page"),
-                span=span, problem=problem))
+                span=span, unplaced=unplaced))
     return tuple(facts)
 
 
-def _span(text: str, fact_id: str, row: dict) -> tuple[Span | None, str | None]:
+def place(text: str, fact_id: str, row: Mapping) -> tuple[Span, None] | tuple[None, Unplaced]:
     """The fact's span in `text`, or None and the reason it cannot be highlighted.
 
     A span is trusted only when the text there is the evidence, as the data contract
     promises: highlighting other words than the row quotes would mislead the reviewer.
     """
     if (row.get("evidence_origin") or TEXT_ORIGIN) not in IN_TEXT_ORIGINS:
-        return None, None
-    problem = span_problem(text, row)
-    if problem:
-        return None, problem
+        return None, Unplaced.PAGE_METADATA  # the only origin outside the text (records.EVIDENCE_ORIGINS)
+    problem = validate.span_problem(text, row)
+    if problem is not None:
+        return None, _REASON_OF_PROBLEM[problem]
     return Span(fact_id, row["char_start"], row["char_end"]), None
+
+
+_REASON_OF_PROBLEM = {
+    validate.SPAN_ON_METADATA: Unplaced.PAGE_METADATA,
+    validate.EMPTY_EVIDENCE: Unplaced.EMPTY_EVIDENCE,
+    validate.NO_SPAN: Unplaced.NO_SPAN,
+    validate.SPAN_OUTSIDE_TEXT: Unplaced.OUTSIDE_TEXT,
+    validate.SPAN_NOT_EVIDENCE: Unplaced.NOT_EVIDENCE,
+}
 
 
 def rows_by_document(tables: Mapping[str, Iterable[dict]]) -> dict[str, dict[str, list[dict]]]:

@@ -15,6 +15,7 @@ DOCUMENTS_DIR = "documents"
 ISSUES_DIR = "issues"
 ASSETS_DIR = "assets"
 INDEX_FILE = "index.html"
+UNPLACED_ANCHOR = "unplaced"  # the index's list of facts not placed in their text
 PAGE_SUFFIX = ".html"
 
 # Lower case only: on a case-insensitive file system (macOS, Windows) A.pdf and a.pdf would meet.

@@ -1,9 +1,10 @@
 """What each page of the review site shows, built from the tables: pure, no HTML.
 
-Three kinds of page: the index (every input, its documents, the errors), one page per
-input (its 目录 beside the documents found) and one page per document (its text with
-every fact highlighted, and the facts). Hrefs here are relative to the report's root;
-the templates prefix them with the way back to it.
+Three kinds of page: the index (every input, its documents, the errors, the facts not
+placed in their text), one page per input (its 目录 beside the documents found) and one
+page per document (its outline, its text with every fact highlighted, and the facts).
+Hrefs here are relative to the report's root; the templates prefix them with the way
+back to it.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from pipeline.report.facts import FACT_TABLES, Fact, count_facts, document_facts, rows_by_document
 from pipeline.report.formats import cell, page_range
 from pipeline.report.names import document_href, issue_href
+from pipeline.report.outline import OutlineEntry, count_entries, document_outline, outline_anchors
 from pipeline.report.spans import Piece, mark_spans
 from pipeline.report.tables import OutTables
 
@@ -80,11 +82,12 @@ class Field:
 
 @dataclass(frozen=True, slots=True)
 class DocumentView:
-    """One document page: header fields, text cut into pieces, facts."""
+    """One document page: header fields, outline, text cut into pieces, facts."""
 
     summary: DocumentSummary
     issue: IssueView
     fields: tuple[Field, ...]
+    outline: tuple[OutlineEntry, ...]
     pieces: tuple[Piece, ...]
     facts: tuple[Fact, ...]
     previous: DocumentSummary | None
@@ -94,6 +97,22 @@ class DocumentView:
     def highlighted(self) -> int:
         return sum(fact.span is not None for fact in self.facts)
 
+    @property
+    def sections(self) -> int:
+        return count_entries(self.outline)
+
+    @property
+    def unplaced(self) -> tuple[Fact, ...]:
+        return tuple(fact for fact in self.facts if fact.unplaced is not None)
+
+
+@dataclass(frozen=True, slots=True)
+class UnplacedFact:
+    """A fact listed on its document's page but not highlighted in its text, for the index."""
+
+    document: DocumentSummary
+    fact: Fact
+
 
 @dataclass(frozen=True, slots=True)
 class IndexView:
@@ -101,6 +120,7 @@ class IndexView:
     errors: tuple[Mapping[str, object], ...]
     totals: Mapping[str, int]  # rows per table
     error_hrefs: Mapping[str, str]  # source_file -> its page, for errors of inputs that have one
+    unplaced: tuple[UnplacedFact, ...]  # in the order of the documents' pages
 
 
 def _document_order(row: Mapping) -> tuple:
@@ -152,26 +172,33 @@ def _issue(source_file: str, row: Mapping, manifest: Mapping, counts: Mapping[st
         toc_missing=tuple(row.get("toc_missing") or ()), errors=errors)
 
 
-def build_index(out: OutTables, issues: tuple[IssueView, ...]) -> IndexView:
+def build_index(out: OutTables, issues: tuple[IssueView, ...], unplaced: tuple[UnplacedFact, ...]) -> IndexView:
+    """The index; `unplaced` is gathered while the document pages are built (build_documents)."""
     errors = tuple(sorted(out["errors"], key=lambda row: (row.get("source_file") or "", row.get("stage") or "")))
     return IndexView(
         issues=issues, errors=errors, totals={name: len(rows) for name, rows in out.rows.items()},
-        error_hrefs={issue.source_file: issue.href for issue in issues})
+        error_hrefs={issue.source_file: issue.href for issue in issues}, unplaced=unplaced)
 
 
 def build_documents(out: OutTables, issues: tuple[IssueView, ...]) -> Iterator[DocumentView]:
     """One view per document, made as it is needed: a large archive's texts and pieces are
     never all held at once."""
     facts_of = rows_by_document(out.rows)
+    sections_of: dict[str, list[dict]] = {}
+    for section in out["sections"]:
+        sections_of.setdefault(section.get("doc_id"), []).append(section)
     rows = {row["doc_id"]: row for row in out["documents"]}
     for issue in issues:
         for rank, summary in enumerate(issue.documents):
             row = rows[summary.doc_id]
             text = row.get("text") or ""
             facts = document_facts(text, facts_of.get(summary.doc_id, {}))
+            outline = document_outline(text, sections_of.get(summary.doc_id, ()))
             yield DocumentView(
-                summary=summary, issue=issue, fields=document_fields(row, issue, issue.documents),
-                pieces=mark_spans(text, (fact.span for fact in facts if fact.span is not None)), facts=facts,
+                summary=summary, issue=issue, fields=document_fields(row, issue, issue.documents), outline=outline,
+                pieces=mark_spans(text, (fact.span for fact in facts if fact.span is not None),
+                                  outline_anchors(outline)),
+                facts=facts,
                 previous=issue.documents[rank - 1] if rank else None,
                 next=issue.documents[rank + 1] if rank + 1 < len(issue.documents) else None)
 

@@ -13,6 +13,7 @@ import jinja2
 
 from pipeline.report.facts import FACT_TABLES, tables_of
 from pipeline.report.formats import cell, page_range, raw
+from pipeline.report.names import UNPLACED_ANCHOR
 
 TEMPLATE_SUFFIX = ".html.j2"
 
@@ -24,7 +25,7 @@ def environment() -> jinja2.Environment:
         autoescape=True, undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(cell=cell, raw=raw, page_range=page_range, tables_of=tables_of)
-    env.globals.update(fact_tables=FACT_TABLES)
+    env.globals.update(fact_tables=FACT_TABLES, unplaced_anchor=UNPLACED_ANCHOR)
     return env
 
 

@@ -14,8 +14,15 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from pipeline.report.names import ASSETS_DIR, DOCUMENTS_DIR, INDEX_FILE, ISSUES_DIR, PAGE_SUFFIX
-from pipeline.report.pages import build_documents, build_index, build_issues
+from pipeline.report.names import (
+    ASSETS_DIR,
+    DOCUMENTS_DIR,
+    INDEX_FILE,
+    ISSUES_DIR,
+    PAGE_SUFFIX,
+    UNPLACED_ANCHOR,
+)
+from pipeline.report.pages import UnplacedFact, build_documents, build_index, build_issues
 from pipeline.report.render import render
 from pipeline.report.tables import ReportError, read_out
 
@@ -35,12 +42,13 @@ class ReportSummary:
     issue_pages: int
     document_pages: int
     facts_highlighted: int  # facts lit up at their span in a document's text
-    facts_without_span: int  # facts listed but not highlighted: page metadata, or a span that does not fit
+    facts_not_placed: int  # facts listed but not highlighted (facts.Unplaced says why); the index lists them
 
     def line(self) -> str:
         """One line for the command line."""
-        return (f"{self.issue_pages} input pages, {self.document_pages} document pages; "
-                f"{self.facts_highlighted} facts highlighted, {self.facts_without_span} without a span")
+        line = (f"{self.issue_pages} input pages, {self.document_pages} document pages; "
+                f"{self.facts_highlighted} facts highlighted, {self.facts_not_placed} not placed in the text")
+        return f"{line} (listed at {INDEX_FILE}#{UNPLACED_ANCHOR})" if self.facts_not_placed else line
 
 
 def write_report(out_dir: Path, html_dir: Path) -> ReportSummary:
@@ -60,11 +68,12 @@ def write_report(out_dir: Path, html_dir: Path) -> ReportSummary:
     written: set[Path] = set()
     for name in ASSET_FILES:
         written.add(_write(html_dir / ASSETS_DIR / name, (resources.files(__package__) / "assets" / name).read_bytes()))
-    highlighted = without_span = 0
+    highlighted = 0
+    unplaced: list[UnplacedFact] = []
     document_pages: set[Path] = set()
     for view in build_documents(out, issues):
         highlighted += view.highlighted
-        without_span += len(view.facts) - view.highlighted
+        unplaced.extend(UnplacedFact(view.summary, fact) for fact in view.unplaced)
         document_pages.add(_write(html_dir / view.summary.href, render("document", ROOT_FROM_SUBFOLDER, view=view)))
     written |= document_pages
     for issue in issues:
@@ -72,9 +81,9 @@ def write_report(out_dir: Path, html_dir: Path) -> ReportSummary:
     if ours:
         _remove_stale(html_dir, written)
     _write(html_dir / MARKER_FILE, MARKER_TEXT)
-    _write(html_dir / INDEX_FILE, render("index", "", index=build_index(out, issues)))
+    _write(html_dir / INDEX_FILE, render("index", "", index=build_index(out, issues, tuple(unplaced))))
     return ReportSummary(issue_pages=len(issues), document_pages=len(document_pages),
-                         facts_highlighted=highlighted, facts_without_span=without_span)
+                         facts_highlighted=highlighted, facts_not_placed=len(unplaced))
 
 
 def _remove_stale(html_dir: Path, written: set[Path]) -> None:

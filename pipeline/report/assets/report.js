@@ -1,5 +1,6 @@
-// gazette review: links a document's facts table to its text. No data of the document
-// is read as code: facts are found through data attributes the page was built with.
+// gazette review: links a document's facts table and its outline to its text. No data
+// of the document is read as code: facts are found through data attributes the page was
+// built with.
 (function () {
   "use strict";
 
@@ -23,7 +24,8 @@
     return element.offsetParent !== null || element.getClientRects().length > 0;
   }
 
-  // Light up one fact: exactly its pieces get `lit`, the previously lit ones lose it.
+  // Light up one fact: exactly its pieces get `lit`, the previously lit ones lose it. A
+  // fact not placed in the text has no pieces: its row is marked and its evidence shown.
   function light(row, scrollText, scrollRow) {
     litPieces.forEach(function (piece) { piece.classList.remove("lit"); });
     if (currentRow) currentRow.classList.remove("current");
@@ -52,12 +54,12 @@
   }
 
   facts.addEventListener("click", function (event) {
-    var row = event.target.closest(".fact[data-start]");
+    var row = event.target.closest(".fact");
     if (row && !event.target.closest("a")) light(row, true, false);
   });
 
   facts.addEventListener("keydown", function (event) {
-    var row = event.target.closest(".fact[data-start]");
+    var row = event.target.closest(".fact");
     if (row && (event.key === "Enter" || event.key === " ")) {
       event.preventDefault();
       light(row, true, false);
@@ -79,6 +81,20 @@
     });
   });
 
+  // The outline's links are plain anchors (the browser scrolls the text to the
+  // heading); the entry followed last stays marked.
+  var outline = document.getElementById("outline");
+  var currentEntry = null;
+  if (outline) {
+    outline.addEventListener("click", function (event) {
+      var entry = event.target.closest("a[href]");
+      if (!entry) return;
+      if (currentEntry) currentEntry.classList.remove("current");
+      currentEntry = entry;
+      entry.classList.add("current");
+    });
+  }
+
   var linked = rowOf(decodeURIComponent(location.hash.slice(1)));
-  if (linked && linked.dataset.start) light(linked, true, true);
+  if (linked) light(linked, true, true);
 })();
