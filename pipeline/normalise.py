@@ -3,6 +3,11 @@
 The chain is declared once, in `NORMALISATION_CHAIN`, the way OpenCC's t2s.json
 declares its own, and runs in that order:
 
+0. `remove_invisible` characters that print nothing (zero-width spaces and joiners, bidi
+                      controls, soft hyphens: data/invisible_characters.tsv). First, so
+                      that every later step, and the script detection, sees the text a
+                      person sees: a zero-width space between two characters splits the
+                      words every later step and extractor looks for.
 1. `to_nfc`           Unicode NFC.
 2. `repair_radicals`  Kangxi / CJK-supplement radical code points -> ideographs (⼈⺠ -> 人民).
                       Before t2s, because OpenCC's dictionaries only know unified
@@ -29,9 +34,10 @@ import operator
 import re
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
+from itertools import compress
 
 import regex
 
@@ -88,6 +94,13 @@ class MappedText:
         origin.extend(self.origin[pos:])
         return MappedText("".join(parts), tuple(origin))
 
+    def drop(self, chars: CharSet) -> MappedText:
+        """The text without the characters of `chars`; the others keep their origins."""
+        if chars.run.search(self.text) is None:
+            return self
+        kept = map(operator.not_, map(chars.chars.__contains__, self.text))  # both maps run in C
+        return MappedText(chars.run.sub("", self.text), tuple(compress(self.origin, kept)))
+
     def translate(self, chars: CharMap) -> MappedText:
         """`str.translate` with one-character values: positions do not move."""
         text = chars.apply(self.text)
@@ -130,6 +143,30 @@ class CharMap:
         for char in set(self._mapped.findall(text)):
             text = text.replace(char, self.table[char])
         return text
+
+
+class CharSet:
+    """Single characters to remove, and a pattern that finds runs of them.
+
+    The pattern's class is written as ranges of consecutive code points (a few dozen), not
+    as hundreds of single characters, which the regular-expression engine would compare
+    one by one at every character of the text.
+    """
+
+    def __init__(self, chars: Iterable[str]):
+        self.chars = frozenset(chars)
+        ranges: list[list[int]] = []
+        for code in sorted(map(ord, self.chars)):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+        members = "".join(re.escape(chr(first)) + (f"-{re.escape(chr(last))}" if last > first else "")
+                          for first, last in ranges)
+        self.run = re.compile(f"[{members}]+") if members else re.compile(r"(?!)")
+
+    def remove_from(self, text: str) -> str:
+        return self.run.sub("", text)
 
 
 # --- character classes ------------------------------------------------------------------------
@@ -233,6 +270,22 @@ def ends_paragraph(line: str, next_line: str, *, trust_breaks: bool = False) -> 
 # --- the steps --------------------------------------------------------------------------------
 
 
+@cache
+def _invisible() -> CharSet:
+    """The characters invisible_characters.tsv says to remove."""
+    return CharSet(rules.invisible_characters().removed)
+
+
+def remove_invisible(text: MappedText) -> MappedText:
+    """Characters that print nothing go; the others keep their origins, so a page span that
+    starts on one starts on the next character that prints."""
+    return text.drop(_invisible())
+
+
+def without_invisible(text: str) -> str:
+    return _invisible().remove_from(text)
+
+
 def to_nfc(text: MappedText) -> MappedText:
     if unicodedata.is_normalized("NFC", text.text):
         return text
@@ -272,7 +325,10 @@ def _changed_chars(text: str, converted: str) -> int:
 
 
 def detect_script(text: str) -> str:
-    """`hant` when more characters change under t2s than under s2t, else `hans`."""
+    """`hant` when more characters change under t2s than under s2t, else `hans`. Characters
+    that print nothing are no script's, and between two characters they hide OpenCC's phrases:
+    they are left out."""
+    text = without_invisible(text)
     traditional = _changed_chars(text, _opencc("t2s").convert(text))
     if traditional == 0:  # simplified text (most inputs): s2t, the slower direction, cannot tip it
         return "hans"
@@ -369,7 +425,7 @@ def _cut(text: MappedText, begin: int, end: int) -> MappedText:
 
 # The declared order of the chain (see the module docstring for why this order).
 NORMALISATION_CHAIN: tuple[Callable[[MappedText], MappedText], ...] = (
-    to_nfc, repair_radicals, strip_pinyin, to_simplified, unify_fullwidth, remove_cjk_spaces,
+    remove_invisible, to_nfc, repair_radicals, strip_pinyin, to_simplified, unify_fullwidth, remove_cjk_spaces,
     trim_lines, join_broken_lines, drop_repeated_article, trim_lines,
 )
 

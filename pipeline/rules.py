@@ -16,6 +16,7 @@ import argparse
 import sys
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
@@ -101,6 +102,36 @@ def radical_map() -> Mapping[int, str]:
             raise RuleFileError(f"radicals_supplement.tsv: key {key!r} is not a U+XXXX code point")
         mapping[int(key[2:], 16)] = value
     return MappingProxyType(mapping)
+
+
+@dataclass(frozen=True, slots=True)
+class InvisibleCharacters:
+    """The characters of invisible_characters.tsv: those the normaliser removes, those it keeps."""
+
+    removed: frozenset[str]
+    kept: frozenset[str]
+
+
+@cache
+def invisible_characters() -> InvisibleCharacters:
+    """Characters that print nothing, by what the normaliser does with them (invisible_characters.tsv:
+    a code point or a range `U+XXXX..U+YYYY`, then `remove` or `keep`)."""
+    chosen: dict[str, set[str]] = {"remove": set(), "keep": set()}
+    for key, action in table("invisible_characters.tsv").items():
+        if action not in chosen:
+            raise RuleFileError(f"invisible_characters.tsv: {key} says {action!r}, not remove or keep")
+        chosen[action].update(map(chr, _code_points("invisible_characters.tsv", key)))
+    return InvisibleCharacters(frozenset(chosen["remove"]), frozenset(chosen["keep"]))
+
+
+def _code_points(name: str, key: str) -> range:
+    """`U+200B` -> that one code point; `U+2061..U+2064` -> the four, both ends included."""
+    first, _, last = key.partition("..")
+    ends = (first, last or first)
+    if not all(end.startswith("U+") and len(end) > 2 and all(c in "0123456789ABCDEF" for c in end[2:])
+               for end in ends):
+        raise RuleFileError(f"{name}: key {key!r} is not a U+XXXX code point or a U+XXXX..U+YYYY range")
+    return range(int(ends[0][2:], 16), int(ends[1][2:], 16) + 1)
 
 
 @cache

@@ -76,6 +76,7 @@ _CITY = regex.compile(r"^(?:中共)?(?P<city>\p{Han}{2,4}?市)")
 _PROVINCE = regex.compile(r"^(?:中共)?(?P<province>\p{Han}{2,3}?省)")
 _ALIAS = regex.compile(r"^(?P<main>.+?)(?P<alias>[〔(（\[［][^〔(（\[［]+[〕)）\]］])$")
 _BRACKET_OR_BREAK = re.compile(f"[{re.escape(OPENING + CLOSING)}\n]")
+_BRACKET = re.compile(f"[{re.escape(OPENING + CLOSING)}]")
 _LIST_OPENING = re.compile(r"[(（\[［【〔]")
 _MAY_NAME_UNITS = regex.compile(rf"{rules.alternation('unit_labels.tsv')}|{rules.alternation('unit_roles.tsv')}")
 # what may follow a list that closes a task: the end of its line, a mark, a bracket
@@ -278,14 +279,16 @@ def extract_responsible_units(doc: DocumentText) -> list[ResponsibleUnitRow]:
     central = is_central(doc.document)
     lead_rule_from = _lead_rule_outside_parentheses(doc.text)
     carried_lead_rule = False
-    implicit: list[tuple[str, UnitList]] = []  # unit, the list that made it implicit
+    # unit -> the list that first made it implicit: a rule restated task after task (a huge plan says
+    # `X均为责任主体,不再列出` every tenth task) names X once, so a task's implicit rows stay one per unit
+    implicit: dict[str, UnitList] = {}
     lists = sorted(find_parentheses(doc.text) + find_assigning_sentences(doc), key=lambda found: found.span.start)
     for unit_list in lists:
         section = doc.section_at(unit_list.span.start)
         path, task = (section.path, section.heading) if section else (None, None)
         lead_rule = (carried_lead_rule or unit_list.states_lead_rule
                      or (lead_rule_from is not None and lead_rule_from < unit_list.span.start))
-        implicit += [(unit, unit_list) for unit in unit_list.implicit_from_here]
+        _make_implicit(implicit, unit_list.implicit_from_here, unit_list)
         provenance = doc.provenance(unit_list.span)
         for position, unit in enumerate(unit_list.units, start=1):
             is_lead = unit in unit_list.marked_leads or (lead_rule and position == 1)
@@ -293,24 +296,36 @@ def extract_responsible_units(doc: DocumentText) -> list[ResponsibleUnitRow]:
                                            canonical_unit(unit, city, province, central),
                                            position, is_lead, is_implicit=False))
         position = len(unit_list.units)
-        for unit, source in implicit:
+        for unit, source in implicit.items():
             if unit in unit_list.units:
                 continue
             position += 1
             rows.append(ResponsibleUnitRow(doc.provenance(source.span), path, task, unit,
                                            canonical_unit(unit, city, province, central), position, False,
                                            is_implicit=True))
-        implicit += [(unit, unit_list) for unit in unit_list.implicit_after_here]
+        _make_implicit(implicit, unit_list.implicit_after_here, unit_list)
         carried_lead_rule = carried_lead_rule or (unit_list.states_lead_rule and unit_list.lead_rule_carries_on)
     return rows
 
 
+def _make_implicit(implicit: dict[str, UnitList], units: tuple[str, ...], source: UnitList) -> None:
+    """Units a `不再列出` rule of `source` puts in charge of later tasks; a unit already implicit keeps its first rule."""
+    for unit in units:
+        implicit.setdefault(unit, source)
+
+
 def _lead_rule_outside_parentheses(text: str) -> int | None:
-    """Where the text states the lead rule once for all tasks (`各项任务中列第一位的为牵头单位`)."""
+    """Where the text states the lead rule once for all tasks (`各项任务中列第一位的为牵头单位`): the first
+    statement whose last bracket before it closes one (or that has none). One pass over the brackets, however
+    many lists state the rule inside their parenthesis."""
+    brackets = _BRACKET.finditer(text)
+    bracket = next(brackets, None)
+    in_bracket = False  # the last bracket before the statement opens one
     for match in _LEAD_RULE.finditer(text):
-        opened = max(text.rfind(ch, 0, match.start()) for ch in OPENING)
-        closed = max(text.rfind(ch, 0, match.start()) for ch in CLOSING)
-        if opened <= closed:
+        while bracket is not None and bracket.start() < match.start():
+            in_bracket = bracket.group() in OPENING
+            bracket = next(brackets, None)
+        if not in_bracket:
             return match.start()
     return None
 
