@@ -22,16 +22,27 @@ class ReadError(Exception):
         self.message = message
 
 
-def read_bytes(path: Path) -> tuple[bytes, str]:
+def read_bytes(path: Path, max_bytes: int | None = None, kind: str = "files") -> tuple[bytes, str]:
     """The file's bytes and their sha256; an empty file, or one that cannot be opened
-    (permissions, I/O: the next run tries again), is a ReadError."""
+    (permissions, I/O: the next run tries again), is a ReadError. A file of more than
+    `max_bytes` is one too (too_large), told by its size before anything is read; `kind`
+    names what the limit is for in the message ("text files")."""
     try:
+        if max_bytes is not None:
+            _refuse_if_larger(Path(path).stat().st_size, max_bytes, kind)
         data = Path(path).read_bytes()
     except OSError as exc:
         raise cannot_open(exc) from exc
     if not data:
         raise ReadError("empty_file", "the file is empty (0 bytes)")
+    if max_bytes is not None:
+        _refuse_if_larger(len(data), max_bytes, kind)  # it grew after it was measured
     return data, hashlib.sha256(data).hexdigest()
+
+
+def _refuse_if_larger(size: int, max_bytes: int, kind: str) -> None:
+    if size > max_bytes:
+        raise ReadError("too_large", f"the file is {size:,} bytes; {kind} are read up to {max_bytes:,} bytes")
 
 
 def cannot_open(exc: OSError) -> ReadError:

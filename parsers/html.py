@@ -12,7 +12,12 @@ What it drops: script, style and other non-content elements, navigation, footers
 and link-dense blocks (navigation bars, breadcrumbs, the spam link lists of hijacked
 mirrors) inside the body.
 
-Raises ReadError for empty files, undecodable bytes, and pages with no text.
+Raises ReadError for empty files, undecodable bytes, pages with no text, and pages too
+large to read (MAX_PAGE_BYTES, checked before reading; their text: encoding.MAX_TEXT_BYTES).
+What it reads only in part is a warning on the RawIssue (partly_read): bytes no encoding
+decodes, a declared charset set aside, and a page nested deeper than libxml2 goes, whose
+rest it never reaches. Pages are parsed with huge_tree (2048 levels, not 256) and walked
+without recursion, so no depth libxml2 accepts can overflow Python's stack.
 """
 from __future__ import annotations
 
@@ -26,8 +31,7 @@ import regex
 from pipeline import rules
 from pipeline.records import RawIssue
 
-from . import ReadError, StatedFields, read_bytes
-from .encoding import decode_bytes
+from . import ReadError, StatedFields, encoding, read_bytes
 
 # Elements that never hold article text.
 NON_CONTENT_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg",
@@ -42,6 +46,17 @@ CELL_TAGS = frozenset({"td", "th"})
 # text, is navigation or spam, not content (an attachment line has one link).
 MIN_LINKS_IN_LINK_BLOCK = 3
 MIN_LINK_TEXT_SHARE = 0.6
+# Web pages are refused above this size, before being read. Markup, scripts and inline
+# images are most of a page's bytes (the largest real page in the corpus is 270 KB, of which
+# 14 KB is text); a 30 MB page reads in 6 to 8 s and 350 MB. The text a page yields is held
+# to encoding.MAX_TEXT_BYTES, as a text file is.
+MAX_PAGE_BYTES = 4 * encoding.MAX_TEXT_BYTES
+# Inline tags that only style text. Old editors open one per paragraph and never close it
+# (`<p><font face=仿宋>…`), which nests every paragraph inside the one before; a page past
+# libxml2's depth limit that way is parsed again without them (its text is the same).
+_FORMATTING_TAG = re.compile(r"</?(?:font|span|b|i|u|s|em|strong|small|big|strike|tt|sup|sub)(?=[\s/>])[^>]*>",
+                             re.I)
+_DEPTH_LIMIT = re.compile(r"Excessive depth in document: (\d+)")
 # Below this many characters of <p> text the page has no paragraph structure worth
 # trusting, and the whole <body> is read instead.
 MIN_ARTICLE_CHARS = 200
@@ -64,37 +79,50 @@ _SOURCE_BREAKS = str.maketrans({"\n": " ", "\r": " "})
 
 
 def declared_charset(data: bytes) -> str | None:
-    """The charset a page declares in <meta charset> or http-equiv, from its first 4 KiB."""
+    """The charset a page declares in <meta charset> or http-equiv, from its first 4 KiB.
+
+    A <meta> found in the bytes as ASCII is not in UTF-16 or UTF-32, whatever it says: such a
+    declaration means UTF-8 (as the WHATWG encoding rules read it)."""
     match = _DECLARED_CHARSET.search(data[:4096])
-    return match.group(1).decode("ascii") if match else None
+    if not match:
+        return None
+    declared = match.group(1).decode("ascii")
+    return "utf-8" if (encoding.canonical_charset(declared) or "").startswith(("utf-16", "utf-32")) else declared
 
 
 def parse(path: Path, source_file: str | None = None) -> RawIssue:
-    data, sha256 = read_bytes(path)
-    text, encoding = decode_bytes(data, declared_charset(data))
-    page = parse_page(text)
+    data, sha256 = read_bytes(path, MAX_PAGE_BYTES, "web pages")
+    decoded = encoding.decode(data, declared_charset(data))
+    del data  # the page's bytes are no longer needed while its tree is built
+    page = parse_page(decoded.text)
     if not page.body.strip():
         raise ReadError("no_content", "the page holds no article text")
+    if (size := len(page.body.encode())) > encoding.MAX_TEXT_BYTES:
+        raise ReadError("too_large", f"the page's text is {size:,} bytes as UTF-8; texts are read up to "
+                                     f"{encoding.MAX_TEXT_BYTES:,} bytes")
     return RawIssue(source_file=source_file or str(path), source_sha256=sha256, source_format="html",
                     text=page.body, metadata=page.metadata, title=page.title,
-                    line_breaks="paragraphs", encoding=encoding)
+                    line_breaks="paragraphs", encoding=decoded.encoding,
+                    warnings=decoded.warnings + page.warnings)
 
 
 class Page:
-    """The parts of a web page the pipeline uses (title, body lines, metadata pairs)."""
+    """The parts of a web page the pipeline uses (title, body lines, metadata pairs), and
+    what of it could not be read (warnings)."""
 
-    __slots__ = ("title", "body", "metadata")
+    __slots__ = ("title", "body", "metadata", "warnings")
 
-    def __init__(self, title: str | None, body: str, metadata: tuple[tuple[str, str], ...]):
-        self.title, self.body, self.metadata = title, body, metadata
+    def __init__(self, title: str | None, body: str, metadata: tuple[tuple[str, str], ...],
+                 warnings: tuple[str, ...] = ()):
+        self.title, self.body, self.metadata, self.warnings = title, body, metadata, warnings
 
 
 def parse_page(html: str) -> Page:
     html = _XML_DECLARATION.sub("", html, count=1)
-    try:
-        root = lxml.html.document_fromstring(html)
-    except (lxml.etree.ParserError, ValueError) as exc:
-        raise ReadError("not_html", f"not an HTML page ({exc})") from exc
+    root, stopped = _parse_tree(html)
+    if stopped is not None and _DEPTH_LIMIT.search(stopped.message):
+        root, stopped = _parse_tree(_FORMATTING_TAG.sub("", html))
+    warnings = (_what_was_lost(root, stopped),) if stopped is not None else ()
     meta = {m.get("name", "").lower(): (m.get("content") or "").strip() for m in root.iter("meta")}
     lxml.etree.strip_elements(root, lxml.etree.Comment, with_tail=False)
     title = _title(root, meta)
@@ -109,7 +137,33 @@ def parse_page(html: str) -> Page:
     if title and lines and _clean_line(lines[0]) == _clean_line(title):
         lines = lines[1:]  # the article root included the <h1> itself
     body = "\n".join(([title] if title else []) + lines)
-    return Page(title, body, metadata)
+    return Page(title, body, metadata, warnings)
+
+
+def _parse_tree(html: str):
+    """The page's element tree, and the fatal parser error that stopped libxml2 before the
+    end of the page (None when it read to the end)."""
+    parser = lxml.html.HTMLParser(huge_tree=True)
+    try:
+        root = lxml.html.document_fromstring(html, parser=parser)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise ReadError("not_html", f"not an HTML page ({exc})") from exc
+    fatal = [error for error in parser.error_log if error.level == lxml.etree.ErrorLevels.FATAL]
+    return root, fatal[0] if fatal else None
+
+
+def _what_was_lost(root, error) -> str:
+    """A partly_read warning: why the parser stopped, and the last text it read (libxml2's
+    line and column do not point there on a page of one long line)."""
+    last = ""
+    for text in root.itertext():
+        if text.strip():
+            last = text
+    where = f'after "{_clean_line(last)[-30:]}"' if last else "from its start"
+    if depth := _DEPTH_LIMIT.search(error.message):
+        return (f"the page's elements are nested deeper than {depth.group(1)} levels, where the HTML parser "
+                f"stops: its text {where} was not read")
+    return f"the HTML parser stopped ({error.message.strip()}): the page's text {where} was not read"
 
 
 def _title(root, meta: dict[str, str]) -> str | None:
@@ -164,25 +218,26 @@ def _block_text(element, skip=None) -> str:
     `skip` is an element whose text is left out (the article, when reading the rest).
     """
     parts: list[str] = []
-
-    def walk(el):
-        if el is skip:
-            return
+    # Depth first with a stack of (element, closing), not recursion: a page may nest
+    # elements 2048 deep, past Python's recursion limit.
+    stack = [(element, False)]
+    while stack:
+        el, closing = stack.pop()
         tag = el.tag if isinstance(el.tag, str) else ""
-        if tag in BLOCK_TAGS or tag == "br":
-            parts.append("\n")
-        if el.text:
-            parts.append(el.text if tag == "pre" else el.text.translate(_SOURCE_BREAKS))
-        for child in el:
-            walk(child)
-            if child.tail:
-                parts.append(child.tail.translate(_SOURCE_BREAKS))
-        if tag in CELL_TAGS:
+        if not closing and el is not skip:
+            if tag in BLOCK_TAGS or tag == "br":
+                parts.append("\n")
+            if el.text:
+                parts.append(el.text if tag == "pre" else el.text.translate(_SOURCE_BREAKS))
+            stack.append((el, True))
+            stack.extend((child, False) for child in reversed(el))
+            continue
+        if closing and tag in CELL_TAGS:
             parts.append("\t")
-        if tag in BLOCK_TAGS:
+        if closing and tag in BLOCK_TAGS:
             parts.append("\n")
-
-    walk(element)
+        if el is not element and el.tail:
+            parts.append(el.tail.translate(_SOURCE_BREAKS))
     text = "".join(parts)
     # Inside a block, source-code line breaks and runs of spaces are one space.
     return "\n".join(_SPACES.sub(" ", line) if "\t" not in line else line for line in text.split("\n"))
@@ -208,7 +263,8 @@ def _metadata(root, article, meta: dict[str, str]) -> tuple[tuple[str, str], ...
         if nxt is not None and label and rules.is_metadata_label(label) and len(label) <= 16:
             add(label, nxt.text_content())
     # 2. Runs of `label: value` text outside the article (info lines, <li> lists).
-    for line in _block_text(root, skip=article).split("\n"):
+    # what prints nothing is left out first: a zero-width space inside 发布日期 hides the label
+    for line in rules.without_invisible(_block_text(root, skip=article)).split("\n"):
         for label, value in split_label_values(line):
             add(label, value)
     # 3. The site template's meta tags (meta_names.tsv) fill what the block left out.

@@ -1,4 +1,6 @@
-"""Plain-text reader: UTF-8, GB18030/GBK or Big5, detected.
+"""Plain-text reader: UTF-8, GB18030/GBK or Big5, detected; a file over
+encoding.MAX_TEXT_BYTES is refused before it is read, a few undecodable bytes are
+replaced and reported (parsers/encoding.py).
 
 A text file has no layout: its line breaks may be real paragraph ends or the cuts of
 an old page break, so the normaliser is allowed to re-join them.
@@ -19,21 +21,20 @@ import regex
 from pipeline import rules
 from pipeline.records import RawIssue
 
-from . import ReadError, StatedFields, read_bytes
-from .encoding import decode_bytes
+from . import ReadError, StatedFields, encoding, read_bytes
 
 
 def parse(path: Path, source_file: str | None = None) -> RawIssue:
-    data, sha256 = read_bytes(path)
-    text, encoding = decode_bytes(data)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    data, sha256 = read_bytes(path, encoding.MAX_TEXT_BYTES, "text files")
+    decoded = encoding.decode(data)
+    text = decoded.text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        raise ReadError("empty_text", f"the file decodes ({encoding}) but holds only white space")
+        raise ReadError("empty_text", f"the file decodes ({decoded.encoding}) but holds only white space")
     metadata, text = export_header(strip_markdown(text))
     if not text.strip():
         raise ReadError("empty_text", "the file holds a metadata header and no text")
     return RawIssue(source_file=source_file or str(path), source_sha256=sha256, source_format="txt",
-                    text=text, encoding=encoding, metadata=metadata)
+                    text=text, encoding=decoded.encoding, metadata=metadata, warnings=decoded.warnings)
 
 
 # `【发布部门】国务院`: a bracketed label, then its value on the same line.
