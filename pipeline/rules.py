@@ -135,6 +135,25 @@ def _code_points(name: str, key: str) -> range:
 
 
 @cache
+def _invisible_deleted() -> dict[int, None]:
+    return dict.fromkeys(map(ord, invisible_characters().removed))
+
+
+def without_invisible(text: str) -> str:
+    """TEXT without the characters that print nothing (invisible_characters.tsv, remove):
+    for the fields a reader takes before the normaliser sees the text (metadata labels and
+    values)."""
+    return text.translate(_invisible_deleted())
+
+
+def _folded(word: str) -> str:
+    """A label or word as the rule files write it: no spaces (`索 引 号`), none of the
+    characters that print nothing (a zero-width space between `文` and `号` hides the label
+    from the lookup, though a reader sees it)."""
+    return without_invisible("".join(word.split()))
+
+
+@cache
 def _t2s():
     import opencc  # local: only traditional labels need it
 
@@ -148,14 +167,14 @@ def metadata_column(label: str) -> str | None:
     (`來源`, `發佈日期`); both are folded before the lookup in label_aliases.tsv.
     `-` in the file marks a label that is recognised but not stored.
     """
-    label = "".join(label.split()).rstrip(":：")
+    label = _folded(label).rstrip(":：")
     labels = table("label_aliases.tsv")
     column = labels.get(label) or labels.get(_t2s().convert(label))
     return None if column in (None, "-") else column
 
 
 def is_metadata_label(label: str) -> bool:
-    label = "".join(label.split()).rstrip(":：")
+    label = _folded(label).rstrip(":：")
     labels = table("label_aliases.tsv")
     return label in labels or _t2s().convert(label) in labels
 
@@ -188,7 +207,7 @@ VALIDITY_VALUES = ("有效", "失效", "尚未生效")
 def validity_value(word: str | None) -> str | None:
     """`现行有效` -> 有效, `已废止` -> 失效 (validity_words.tsv); None for a word it does not know
     (a status the page computes in a script, a blank)."""
-    word = "".join((word or "").split())
+    word = _folded(word or "")
     word = word.split("(")[0].split("（")[0]  # 有效（延续实施）
     if word in VALIDITY_VALUES:
         return word

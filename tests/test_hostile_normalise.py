@@ -153,6 +153,22 @@ def test_a_utf8_file_with_a_zero_width_space_between_every_character_reads_like_
     assert values(dirty) == values(clean_result)
 
 
+@pytest.mark.parametrize("page", ["jiaxing-2025-18.html", "hangzhou-2023-ai-mirror.html"])
+def test_a_web_page_with_zero_width_spaces_between_its_chinese_keeps_its_metadata_and_facts(page, tmp_path):
+    """The metadata block's labels (文号, 发布机构, 成文日期 …) are looked up in the rule files
+    before the text is normalised: a zero-width space inside `文号` must not hide the label."""
+    encoding = "gb18030" if page.startswith("hangzhou") else "utf-8"  # as each page declares
+    source = corpus_file(page).read_bytes().decode(encoding)
+    path = tmp_path / page
+    path.write_text(regex.sub(r"(?<=\p{Han})(?=\p{Han})", "\u200b", source), encoding=encoding)
+    assert path.read_text(encoding=encoding).count("\u200b") > 1000
+    dirty, clean = process_file(path, page), process_file(corpus_file(page), page)
+    fields = ("title", "doc_number", "issuer", "signed_date", "published_date", "validity", "doc_type")
+    assert [[getattr(d, f) for f in fields] for d in dirty.issue.documents] == \
+        [[getattr(d, f) for f in fields] for d in clean.issue.documents]
+    assert len(dirty.facts) == len(clean.facts) > 20
+
+
 def test_invisible_characters_in_a_pdf_leave_every_offset_on_its_page(corpus_reads):
     clean = corpus_reads("jiaxing-2024-11.pdf")
     assert len(clean.pages) > 1
