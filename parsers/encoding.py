@@ -116,16 +116,6 @@ def reads_as_chinese(text: str) -> bool:
     return not non_ascii or len("".join(_EAST_ASIAN.findall(non_ascii))) >= MIN_EAST_ASIAN_SHARE * len(non_ascii)
 
 
-def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
-    """(text, encoding used), for a reader with no warnings to report: bytes that would
-    have to be replaced are refused (ReadError('undecodable_text')), not replaced unsaid."""
-    decoded = decode(data, declared)
-    if decoded.undecodable_bytes:
-        raise ReadError("undecodable_text", f"{decoded.undecodable_bytes:,} of its bytes could not be decoded "
-                                            f"as {decoded.encoding}")
-    return decoded.text, decoded.encoding
-
-
 def decode(data: bytes, declared: str | None = None) -> Decoded:
     """The text of `data`: in its byte-order mark's encoding; else in the `declared` charset
     when that decodes the bytes and reads them as what they are; else UTF-8; else what

@@ -46,7 +46,7 @@ from pipeline.records import RawIssue
 
 from . import ReadError, read_bytes
 from . import html as html_reader
-from .encoding import decode_bytes
+from .encoding import decode
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
@@ -336,12 +336,13 @@ def _read_mht(data: bytes, sha256: str, source: str) -> RawIssue:
     payload = part.get_payload(decode=True) if part is not None else None
     if not payload:
         raise ReadError("corrupt_word", "a web archive (MHT) saved as a Word file, without an HTML part")
-    text, encoding = decode_bytes(payload, part.get_content_charset() or html_reader.declared_charset(payload))
-    page = html_reader.parse_page(text)
+    decoded = decode(payload, part.get_content_charset() or html_reader.declared_charset(payload))
+    page = html_reader.parse_page(decoded.text)
     if not page.body.strip():
         raise ReadError("no_content", "the web archive's page holds no article text")
     return RawIssue(source_file=source, source_sha256=sha256, source_format="html", text=page.body,
-                    metadata=page.metadata, title=page.title, line_breaks="paragraphs", encoding=encoding)
+                    metadata=page.metadata, title=page.title, line_breaks="paragraphs", encoding=decoded.encoding,
+                    warnings=decoded.warnings + page.warnings)
 
 
 # --- .doc (Word 97-2003 binary) and .wps -----------------------------------------------------

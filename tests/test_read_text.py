@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from parsers import ReadError, text
-from parsers.encoding import decode_bytes
+from parsers.encoding import decode
 from pipeline.normalise import normalise
 from tests.conftest import raw
 
@@ -39,5 +39,5 @@ def test_random_bytes_are_refused():
 def test_a_sentence_survives_each_encoding(encoding):
     sentence = "到2027年，培育人工智能领域链主型企业10家。" if encoding != "big5" else "到2027年，培育人工智能領域鏈主型企業10家。"
     data = (sentence * 5).encode(encoding)
-    decoded, _ = decode_bytes(data)
+    decoded = decode(data).text
     assert decoded.lstrip("\ufeff").startswith(sentence)
