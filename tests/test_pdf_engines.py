@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from parsers import ReadError, pdf
 from tests.conftest import CORPORA, good_inputs, raw
+from tests.test_hostile_pdf import appointment_pdf, bomb_pdf, wide_pdf
 
 ROOT = Path(__file__).parent.parent
 FOLDERS = [corpus / "raw" for corpus in CORPORA] + [ROOT / "data" / "raw"]
@@ -168,6 +169,33 @@ def test_scaled_text_standard_fonts_and_rectangles_are_read_alike(odd_pdf):
     assert len(reference[0].rects) == 6
     assert_same_pages(fast, reference)
     assert "cell 10\tcell 11" in outcome(odd_pdf, "pdfium")[1]
+
+
+def test_characters_outside_the_bmp_are_read_alike(tmp_path):
+    # a 任免 notice whose names hold CJK Extension B characters (𠀀 U+20000): PDFium's text is
+    # UTF-16, where each is two surrogates, which the PDFium engine joins into one character
+    path = tmp_path / "appointment.pdf"
+    path.write_bytes(appointment_pdf())
+    data = path.read_bytes()
+    pages = pdf.open_pages(data, "pdfium")
+    try:
+        pages.read(0)
+        assert pages.reference_pages == []
+    finally:
+        pages.close()
+    assert_same_pages(read_all(data, "pdfium"), read_all(data, "pdfplumber"))
+    assert outcome(path, "pdfium") == outcome(path, "pdfplumber")
+    assert "任命张𠀀为" in outcome(path, "pdfium")[1]
+
+
+@pytest.mark.parametrize("hostile", ["wide", "bomb"])
+def test_pages_beyond_the_limits_are_read_alike(hostile, tmp_path):
+    # a page a billion points wide (read as one column), and a page whose content inflates
+    # to 200 MB (left out): the same text and warnings from either engine
+    path = tmp_path / f"{hostile}.pdf"
+    path.write_bytes(wide_pdf() if hostile == "wide" else bomb_pdf("content"))
+    assert outcome(path, "pdfium") == outcome(path, "pdfplumber")
+    assert outcome(path, "pdfium")[3] == 1
 
 
 @pytest.mark.parametrize("engine", pdf.ENGINES)

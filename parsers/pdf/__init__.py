@@ -33,7 +33,9 @@ spans.py).
 
 Pages are read one at a time (read_pages, here) and released, so memory stays flat on
 long issues; only the small per-line records are kept until the header pass has seen
-every page. A deadline (a time.monotonic() value) is checked between pages.
+every page. A deadline (a time.monotonic() value) is checked between pages, and limits on
+content and characters, per page and per file, before and after each (limits.py): a page
+over one is left out with a warning, so a decompression bomb is not read to exhaustion.
 
 The modules, in the order a page goes through them:
 
@@ -47,8 +49,9 @@ The modules, in the order a page goes through them:
     columns.py     the gutter of a two-column page; lines in reading order
     headers.py     running headers and page-number footers
     paragraphs.py  margins, lines joined into paragraphs; assemble(): text and page spans
+    limits.py      how much of a file is read: content and characters per page and file
 
-Raises ReadError: empty_file, not_a_pdf, corrupt_pdf, no_text_layer, time_limit.
+Raises ReadError: empty_file, not_a_pdf, encrypted_pdf, corrupt_pdf, size_limit, no_text_layer, time_limit.
 """
 from __future__ import annotations
 
@@ -59,11 +62,12 @@ from pathlib import Path
 from pipeline.records import RawIssue
 
 from .. import ReadError, read_bytes
-from .engines import PlumberPages, _describe, open_pages
+from . import limits
+from .engines import PlumberPages, _describe, encryption_problem, open_pages
 from .lines import PageLines, read_page
 from .ocr import MIN_CONFIDENCE, OcrReader, OcrUnavailable, needs_ocr
 from .ocr import MODES as OCR_MODES
-from .page import Char, PageContent, Piece
+from .page import Char, PageContent, PageSource, Piece
 from .paragraphs import assemble
 from .pdfium import PdfiumPages
 from .rows import Line
@@ -86,8 +90,10 @@ def parse(path: Path, source_file: str | None = None, *, engine: str = "pdfium",
     data, sha256 = read_bytes(path)
     if b"%PDF-" not in data[:1024]:
         raise ReadError("not_a_pdf", f"no %PDF- header; the file starts with {_describe(data)}")
-    pages, warnings = read_pages(data, engine, deadline, ocr)
+    pages, warnings, left_out = read_pages(data, engine, deadline, ocr)
     if not any(p.lines or p.header or p.footer for p in pages):
+        if left_out:
+            raise ReadError("size_limit", "no page could be read within the size limits: " + "; ".join(warnings[:3]))
         if any(p.ocr for p in pages) or ocr != "off" and warnings:  # OCR read nothing it could trust
             raise ReadError("no_text_layer", f"{len(pages)} page(s) without a text layer, and OCR read no "
                                              "text it could trust: " + "; ".join(warnings[:3]))
@@ -101,16 +107,24 @@ def parse(path: Path, source_file: str | None = None, *, engine: str = "pdfium",
 
 
 def read_pages(data: bytes, engine: str, deadline: float | None,
-               ocr: str = "auto") -> tuple[list[PageLines], list[str]]:
-    """Every page's lines; a page that fails is a warning and the others are still read.
-    A page without a usable text layer is read by OCR (parsers.pdf.ocr) unless `ocr` is off."""
+               ocr: str = "auto") -> tuple[list[PageLines], list[str], int]:
+    """Every page's lines, the warnings, and how many pages were left out for the limits.
+    A page that fails is a warning and the others are still read. A page without a usable
+    text layer is read by OCR (parsers.pdf.ocr) unless `ocr` is off. A page over a limit
+    (parsers.pdf.limits) is left out, and named in a warning; once the file is over one,
+    the pages after it are too."""
     try:
         source = open_pages(data, engine)
     except Exception as exc:  # pdfminer and PDFium raise many types for a broken file
+        encrypted = encryption_problem(exc, engine)
+        if encrypted:
+            raise ReadError("encrypted_pdf", encrypted) from exc
         raise ReadError("corrupt_pdf", f"{engine} cannot open it: {exc}") from exc
     pages: list[PageLines] = []
     warnings: list[str] = []
     scans = OcrReader(data)
+    budget = limits.Budget(data)
+    left_out = 0
     try:
         total = source.page_count
         for index in range(total):
@@ -118,17 +132,35 @@ def read_pages(data: bytes, engine: str, deadline: float | None,
                 raise ReadError("time_limit", f"stopped reading at page {index + 1} of {total}: "
                                               "over the per-file time limit")
             try:
-                content = source.read(index)
-                if needs_ocr(content, ocr):
-                    pages.append(_read_by_ocr(scans, index, content, warnings))
-                else:
-                    pages.append(read_page(content))
+                pages.append(_read_one(source, index, budget, scans, ocr, warnings))
+            except limits.PageOverLimit as over:
+                warnings.append(f"page {index + 1} left out: {over}")
+                left_out += 1
+            except limits.FileOverLimit as over:
+                named = f"page {total}" if index + 1 == total else f"pages {index + 1}–{total}"
+                warnings.append(f"{named} left out: {over}")
+                left_out += total - index
+                break
             except Exception as exc:  # one bad page: say so and read the others
                 warnings.append(f"page {index + 1} unreadable: {type(exc).__name__}: {exc}")
     finally:
         source.close()
         scans.close()
-    return pages, warnings
+    return pages, warnings, left_out
+
+
+def _read_one(source: PageSource, index: int, budget: limits.Budget, scans: OcrReader, ocr: str,
+              warnings: list[str]) -> PageLines:
+    """Page `index`'s lines, if it is within the limits (PageOverLimit, FileOverLimit)."""
+    budget.content(index)
+    content = source.read(index)
+    budget.chars(content.char_count)
+    if not limits.page_fits(content.width, content.height):  # no column search on a page this odd
+        warnings.append(f"page {index + 1} is {limits.points(content.width)} × {limits.points(content.height)} "
+                        f"points, larger than PDF allows ({limits.MAX_PAGE_SIZE:,}): read as one column")
+    if needs_ocr(content, ocr):
+        return _read_by_ocr(scans, index, content, warnings)
+    return read_page(content)
 
 
 def _read_by_ocr(scans: OcrReader, index: int, content: PageContent, warnings: list[str]) -> PageLines:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
-from itertools import accumulate
 
 from .page import Char
 from .rows import Line, _intervals, _make_line, _summarise
@@ -37,19 +36,7 @@ def _gutter(spans: list[list[tuple[float, float]]], width: float) -> float | Non
     first, last = int(width * GUTTER_BAND[0]), int(width * GUTTER_BAND[1])
     if last < first:
         return None
-    # Count crossings at every candidate at once: each run adds 1 over the whole points
-    # strictly inside it (a difference array, summed up below). A row's runs are apart, so
-    # no point is inside two runs of one row and the counts are counts of rows.
-    change = [0] * (last - first + 2)
-    for s in spans:
-        for a, b in s:
-            inside_from, inside_to = max(math.floor(a) + 1, first), min(math.ceil(b) - 1, last)
-            if inside_from <= inside_to:
-                change[inside_from - first] += 1
-                change[inside_to - first + 1] -= 1
-    crossings = list(accumulate(change[: last - first + 1]))  # at first, first + 1, ... last
-    best_crossings = min(crossings)
-    best_x = first + crossings.index(best_crossings)  # the first with the fewest
+    best_x, best_crossings = _fewest_crossings(spans, first, last)
     if best_crossings > MAX_GUTTER_CROSSINGS * len(spans):
         return None
     # centre the gutter within the empty band around best_x
@@ -61,6 +48,33 @@ def _gutter(spans: list[list[tuple[float, float]]], width: float) -> float | Non
     if min(left_rows, right_rows) < MIN_COLUMN_ROWS * len(spans):
         return None
     return gutter
+
+
+def _fewest_crossings(spans: list[list[tuple[float, float]]], first: int, last: int) -> tuple[int, int]:
+    """The first whole point x in first .. last that the fewest rows cross, and how many.
+
+    A run (a, b) is crossed at the whole points strictly inside it: it adds 1 from
+    floor(a) + 1 to ceil(b) - 1. Those ends, sorted, are where the count changes; between
+    two of them it stays the same, so only the first candidate and each end in the band need
+    counting, and the cost goes with the number of runs, not with the page's width (a page
+    can claim to be a billion points wide). A row's runs are apart, so no point is inside
+    two runs of one row and the counts are counts of rows.
+    """
+    change: dict[int, int] = {first: 0}
+    for s in spans:
+        for a, b in s:
+            inside_from, inside_to = max(math.floor(a) + 1, first), min(math.ceil(b) - 1, last)
+            if inside_from <= inside_to:
+                change[inside_from] = change.get(inside_from, 0) + 1
+                change[inside_to + 1] = change.get(inside_to + 1, 0) - 1
+    best_x, best_crossings, crossings = first, None, 0
+    for x in sorted(change):
+        if x > last:
+            break
+        crossings += change[x]
+        if best_crossings is None or crossings < best_crossings:
+            best_x, best_crossings = x, crossings
+    return best_x, best_crossings
 
 
 def order_lines(rows: list[list[Char]], gutter: float | None) -> list[Line]:

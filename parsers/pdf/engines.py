@@ -10,7 +10,11 @@ from __future__ import annotations
 import io
 
 import pdfplumber
+import pypdfium2.raw as pdfium_c
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pypdfium2 import PdfiumError
 
+from .limits import check_page_chars
 from .page import Char, PageContent, PageSource
 from .pdfium import PdfiumPages
 
@@ -40,6 +44,7 @@ class PlumberPages:
         try:
             chars = [Char(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], c["size"] or 10.0)
                      for c in page.chars if c.get("upright", True)]
+            check_page_chars(len(chars))
             return PageContent(index + 1, page.width, page.height, chars,
                                page.lines, page.rects, page.curves)
         finally:
@@ -47,6 +52,29 @@ class PlumberPages:
 
     def close(self) -> None:
         self._pdf.close()
+
+
+def encryption_problem(exc: BaseException, engine: str) -> str | None:
+    """Why `engine` could not open an encrypted PDF, if `exc` (raised on opening it) says that
+    is the reason: it needs a password (PDFium's password error; pdfminer's
+    PDFPasswordIncorrect, which pdfplumber wraps), or its security handler is one the engine
+    does not know. None for any other error. A PDF encrypted only against changes (no user
+    password) opens in both engines and is read."""
+    seen: list[BaseException] = []
+    stack = [exc]
+    while stack and len(seen) < 10:  # the error, what it wraps or was raised from
+        error = stack.pop()
+        if error is None or not isinstance(error, BaseException) or error in seen:
+            continue
+        seen.append(error)
+        if isinstance(error, PDFPasswordIncorrect) or \
+                isinstance(error, PdfiumError) and error.err_code == pdfium_c.FPDF_ERR_PASSWORD:
+            return f"the PDF is encrypted and {engine} cannot open it without its password"
+        if isinstance(error, PDFEncryptionError) or \
+                isinstance(error, PdfiumError) and error.err_code == pdfium_c.FPDF_ERR_SECURITY:
+            return f"the PDF is encrypted with a security handler {engine} does not support: {error}"
+        stack.extend([error.__cause__, error.__context__, *error.args])
+    return None
 
 
 def _describe(data: bytes) -> str:

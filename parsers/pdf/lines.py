@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from .columns import _gutter, _order_lines
+from .limits import page_fits
 from .page import PageContent
 from .rows import _FIRST_TOP, ROW_TOLERANCE, Line, _summarise, _text_of, group_rows
 from .spans import _SPAN_TOP_X0, _SPAN_X0, _row_text, _Span, _spans, _summarise_spans, _take_tables
@@ -56,9 +57,15 @@ def read_page(page: PageContent) -> PageLines:
     # each row's line and runs of text, worked out once: the gutter is found from the runs,
     # and the lines of rows that are not split at the gutter are the rows' own lines
     summaries = [_summarise(row) for row in body]
-    gutter = _gutter([runs for _line, runs in summaries], page.width)
+    gutter = _page_gutter(page, [runs for _line, runs in summaries])
     lines = _order_lines(body, summaries, gutter)
     return PageLines(page.number, header, footer, tuple(lines), gutter)
+
+
+def _page_gutter(page: PageContent, runs: list[list[tuple[float, float]]]) -> float | None:
+    """The page's column gutter; none on a page larger than PDF allows, which is read as one
+    column (parsers.pdf.read_pages says so in a warning)."""
+    return _gutter(runs, page.width) if page_fits(page.width, page.height) else None
 
 
 def read_pieces(page: PageContent, tables: list[RuledTable]) -> PageLines | None:
@@ -105,6 +112,6 @@ def read_pieces(page: PageContent, tables: list[RuledTable]) -> PageLines | None
         footer = _row_text(rows[-1])
     body = rows[1 if header is not None else 0: -1 if footer is not None else None]
     summaries = [_summarise_spans(row) if type(row[0]) is _Span else _summarise(row) for row in body]
-    gutter = _gutter([runs for _line, runs in summaries], page.width)
+    gutter = _page_gutter(page, [runs for _line, runs in summaries])
     lines = _order_lines(body, summaries, gutter)
     return PageLines(page.number, header, footer, tuple(lines), gutter)

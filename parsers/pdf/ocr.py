@@ -14,6 +14,7 @@ warning naming it (the file is then partly_read): a wrong reading is worse than 
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import replace
 
@@ -21,6 +22,10 @@ from .page import Char, PageContent
 
 MODES = ("auto", "off", "force")  # the default first
 RENDER_DPI = 300  # bench/ocr_choice.md: at 150 dpi headings and 文号 came out worse (documents F1 0.91)
+# A page is rendered in no more pixels than this (one byte each, greyscale): A2 at 300 dpi is
+# 35 million. A larger page is rendered at a lower dpi; at 300 dpi the largest page PDF allows
+# (14,400 points square) would be 3.6 billion pixels.
+MAX_RENDER_PIXELS = 40_000_000
 # Mean confidence (0..1, per character) below which a page's OCR text is not trusted: clean
 # scans of print read at 0.815 and more, a blurred, noisy scan at 0.67 with a quarter of its
 # characters wrong (bench/ocr_choice.md).
@@ -81,7 +86,7 @@ class OcrReader:
             self._pdf = pypdfium2.PdfDocument(self._data)
         page = self._pdf[index]
         try:
-            return page.render(scale=RENDER_DPI / 72, grayscale=True).to_pil()
+            return page.render(scale=render_scale(*page.get_size()), grayscale=True).to_pil()
         finally:
             page.close()
 
@@ -89,6 +94,15 @@ class OcrReader:
         if self._pdf is not None:
             self._pdf.close()
             self._pdf = None
+
+
+def render_scale(width: float, height: float) -> float:
+    """Pixels per point for a page of this size: RENDER_DPI, or less to stay within MAX_RENDER_PIXELS."""
+    scale = RENDER_DPI / 72
+    area = width * height
+    if area * scale * scale > MAX_RENDER_PIXELS:
+        scale = math.sqrt(MAX_RENDER_PIXELS / area) * 0.999  # rounding up to whole pixels stays within
+    return scale
 
 
 # Words further apart than this many character heights are set apart on the page (a running

@@ -81,6 +81,13 @@ class PageContent:
         self.curves = curves if curves is not None else []  # every other painted path
 
     @property
+    def char_count(self) -> int:
+        """How many characters the page has, without making a Char of each."""
+        if self._chars is None:
+            return sum(len(piece.text) for piece in self.pieces)
+        return len(self._chars)
+
+    @property
     def chars(self) -> list[Char]:
         """The page's characters in the engine's order."""
         if self._chars is None:

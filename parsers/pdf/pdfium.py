@@ -10,7 +10,9 @@ text from either engine (tests/test_pdf_engines.py holds it to that):
 * text: the page's text in one FPDFText_GetText call (one code unit per character when the
   page has no control characters; otherwise FPDFText_GetUnicode per character). PDFium's
   made-up characters (FPDFText_IsGenerated) are skipped; only whitespace can be made up,
-  so only whitespace is asked about.
+  so only whitespace is asked about. The text is UTF-16: a character outside the BMP (a
+  rare CJK Extension B character in a name) is two character indexes, its surrogates, at
+  one origin, and they are joined into one character with their box (_surrogates).
 * x0 is the character's origin (FPDFText_GetCharOrigin); PDFium's loose box starts further
   left where the glyph outline does, pdfminer's never does.
 * x1 is x0 plus the advance width, which is the same for every occurrence of a character in
@@ -42,7 +44,8 @@ layout makes one space of several); vertical writing; a font whose descent PDFiu
 differently (no /Descent in its descriptor, a fractional one); a character that two glyphs
 of one font draw at different widths; a crop box inherited from the page tree along with
 the media box (taken for the media box); coordinates agree to PDFium's single precision
-(1e-4 pt), not to the last bit.
+(1e-4 pt), not to the last bit; half a surrogate pair alone (a broken ToUnicode entry) is
+U+FFFD here, where pdfminer leaves the character's text empty.
 
 The characters go out as Pieces (parsers.pdf.page): the characters of one text object
 share a font, size, scale and baseline, so a run of them is one piece, one text with a
@@ -68,6 +71,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfminer.fontmetrics import FONT_METRICS
 
+from .limits import check_page_chars
 from .page import PageContent, PageSource, Piece
 
 
@@ -120,8 +124,11 @@ _is_closing = _unchecked("FPDFPathSegment_GetClose")
 # character without Unicode.
 _GENERATED = frozenset(" \r\n")
 _ASK_PDFIUM = _GENERATED | {"\x02", "\ufffe"}
-_ASK_PDFIUM_PATTERN = re.compile("[ \r\n\x02\ufffe]")  # _ASK_PDFIUM
-_MARKS_PATTERN = re.compile("[\x02\ufffe]")
+# PDFium's text is UTF-16: a character outside the BMP (a rare CJK Extension B name) is two
+# character indexes, a high and a low surrogate, to be joined (_add_slowly)
+_ASK_PDFIUM_PATTERN = re.compile("[ \r\n\x02\ufffe\ud800-\udfff]")  # _ASK_PDFIUM, surrogates
+_MARKS_PATTERN = re.compile("[\x02\ufffe\ud800-\udfff]")
+_HIGH_SURROGATES, _LOW_SURROGATES = ("\ud800", "\udbff"), ("\udc00", "\udfff")
 _PATH, _TEXT, _FORM = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_FORM
 _MOVETO, _LINETO = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO
 _NO_INK = 0.01  # PDFium skips a text object narrower than this (kSizeEpsilon)
@@ -230,16 +237,19 @@ class PdfiumPages:
             self._previous_page = None
 
     def _read(self, page, number: int) -> PageContent:
-        if pdfium_c.FPDFPage_GetRotation(page):
-            raise NeedsReference("rotated page")
-        x0, y0, x1, y1 = _media_box(page)
-        height = y1 - y0
-        objects = _PageObjects(height)
-        objects.walk_page(page)
         text_page = pdfium_c.FPDFText_LoadPage(page)
         if not text_page:
             raise RuntimeError(f"PDFium cannot read the text of page {number}")
         try:
+            # counted first, also on a page the reference engine is to read (it takes ten
+            # times the memory per character)
+            check_page_chars(pdfium_c.FPDFText_CountChars(text_page))
+            if pdfium_c.FPDFPage_GetRotation(page):
+                raise NeedsReference("rotated page")
+            x0, y0, x1, y1 = _media_box(page)
+            height = y1 - y0
+            objects = _PageObjects(height)
+            objects.walk_page(page)
             reader = _PageChars(text_page, height, self._fonts)
             pieces = reader.read()
         finally:
@@ -350,7 +360,7 @@ class _PageChars:
                 elif kept:
                     self._add_run(text_object, "".join([text[i] for i in kept]), [xs[i] for i in kept],
                                   [ys[i] for i in kept], kept[0], pieces)
-            else:  # marks, or characters without a text object (NeedsReference)
+            else:  # marks, surrogates, or characters without a text object (NeedsReference)
                 self._add_slowly(text, objects, xs, ys, start, end, pieces)
             start = end
         return pieces
@@ -382,9 +392,14 @@ class _PageChars:
     def _add_slowly(self, text: str, objects: list, xs: list[float], ys: list[float],
                     start: int, end: int, pieces: list[Piece]) -> None:
         """Adds characters start .. end - 1 one at a time: made-up whitespace is left out,
-        and a mark in the page text replaced by the character it stands for."""
+        a mark in the page text replaced by the character it stands for, and the two halves
+        of a character outside the BMP joined (_surrogates)."""
         text_page, height, styles = self.text_page, self.height, self.text_objects
+        joined = False
         for index in range(start, end):
+            if joined:  # the second half of the character before
+                joined = False
+                continue
             ch = text[index]
             if ch in _ASK_PDFIUM:
                 if ch in _GENERATED:
@@ -392,6 +407,8 @@ class _PageChars:
                         continue
                 else:
                     ch = _marked_char(text_page, index)
+            elif _HIGH_SURROGATES[0] <= ch <= _LOW_SURROGATES[1]:
+                ch, joined = _surrogates(text, xs, ys, index, end)
             text_object = objects[index]
             style = styles.get(text_object)
             if style is None:
@@ -440,6 +457,20 @@ class _PageChars:
         return width
 
 
+def _surrogates(text: str, xs: list[float], ys: list[float], index: int, end: int) -> tuple[str, bool]:
+    """The character a surrogate at `index` is half of, and whether the next index is its
+    other half. PDFium gives both halves of a character outside the BMP the character's
+    origin and box, so a high surrogate followed by a low one at the same origin is one
+    character, in that box. Half a pair alone (a broken ToUnicode map; two glyphs mapped to
+    a half each stand apart) is U+FFFD: text cannot hold it (pdfminer drops such a code)."""
+    ch = text[index]
+    if _HIGH_SURROGATES[0] <= ch <= _HIGH_SURROGATES[1] and index + 1 < end \
+            and _LOW_SURROGATES[0] <= text[index + 1] <= _LOW_SURROGATES[1] \
+            and xs[index + 1] == xs[index] and ys[index + 1] == ys[index]:
+        return text[index: index + 2].encode("utf-16-le", "surrogatepass").decode("utf-16-le"), True
+    return "\ufffd", False
+
+
 def _marked_char(text_page, index: int) -> str:
     """The character behind PDFium's mark in the page text."""
     code = _get_unicode(text_page, index)
@@ -447,6 +478,8 @@ def _marked_char(text_page, index: int) -> str:
         return "-"
     if code in (0, 0xFFFE):
         raise NeedsReference("a character without Unicode")  # pdfminer writes "(cid:N)"
+    if 0xD800 <= code <= 0xDFFF:  # half a character, which text cannot hold
+        return "\ufffd"
     return chr(code)
 
 
