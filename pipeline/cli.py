@@ -2,13 +2,20 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
+from pipeline.executors import MEMORY_FLOOR_MB, StopRequested
 from pipeline.lock import OutputBusy
+from pipeline.manifest import escaped
 from pipeline.read import OCR_MODES
 from pipeline.run import (
     DEFAULT_ENGINE,
@@ -24,10 +31,63 @@ from pipeline.sql import FORMATS, NoTables, open_shell, run_query, tables_in
 from pipeline.write import OutputError, SchemaViolation
 
 EXIT_BUSY = 75  # EX_TEMPFAIL: cron may simply try again later
+EXIT_TERMINATED = 128 + signal.SIGTERM  # 143: what a shell reports for a process SIGTERM ended
 
 
-class OutputBusyError(click.ClickException):
+class Failure(click.ClickException):
+    """The command's closing `Error: ...` line; printable, since it may name a file or folder."""
+
+    def __init__(self, message: str):
+        super().__init__(printable(message))
+
+
+class OutputBusyError(Failure):
     exit_code = EXIT_BUSY
+
+
+@contextmanager
+def sigterm_stops(stop: threading.Event) -> Iterator[None]:
+    """While inside, SIGTERM (cron, systemd, `kill`) stops the run as Ctrl-C does: the
+    handler sets `stop` and raises StopRequested where the main thread is, so the run
+    unwinds, its staged rows dropped, its workers stopped, its lock released, every table
+    whole (the old one, or the new one if the signal came while they were swapped in).
+    `stop` stands for the rare exception Python drops (one raised while a worker is
+    forked). A second SIGTERM while unwinding is ignored, so the cleanup finishes; worker
+    processes set SIGTERM back to its default (pipeline.executors.start_worker)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may handle signals
+        return
+
+    def terminated(signum, frame):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        stop.set()
+        raise StopRequested
+
+    def unraisable(report) -> None:  # the dropped StopRequested is no news: `stop` stands for it
+        if not isinstance(report.exc_value, StopRequested):
+            previous_hook(report)
+
+    previous, previous_hook = signal.signal(signal.SIGTERM, terminated), sys.unraisablehook
+    sys.unraisablehook = unraisable
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        sys.unraisablehook = previous_hook
+
+
+# What a line printed to a terminal or a log must not carry as it is: control characters
+# (ESC clears the screen or retitles the window, CR and LF forge a line), the lone surrogates
+# that stand for a name's bytes that are not UTF-8, and the bidi controls that show a name
+# in another order than it has (U+202E makes `gpj.exe` read `exe.jpg`).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: object) -> str:
+    """`text` (a name, a path, a message that quotes one) as it is safe to print: each
+    character of _UNPRINTABLE written as an escape, `\\x1b`, `\\xff` for a byte that is not
+    UTF-8, `\\u202e`. Every line this command line prints that holds a name goes through it."""
+    return _UNPRINTABLE.sub(lambda match: escaped(match.group()), str(text))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -78,8 +138,18 @@ OUT_DIR = click.argument("out_dir", metavar="OUT", type=click.Path(exists=True, 
 @click.option("--wait", "wait_s", type=float, default=0, show_default=True,
               help="Seconds to wait when another run is writing OUT (-1: as long as it takes); "
                    f"then exit with status {EXIT_BUSY}.")
+@click.option("--memory-limit", "memory_limit_mb", metavar="MB", type=click.IntRange(min=0), default=None,
+              show_default=f"the machine's memory / workers, at least {MEMORY_FLOOR_MB}",
+              help="Memory one worker may take: its address space (RLIMIT_AS), of which the libraries "
+                   "reserve about 700 MB as it starts. An input that needs more is stopped and logged in "
+                   "errors (memory_limit); the others are read. 0: no limit. Local workers only.")
+@click.option("--follow-symlinks", is_flag=True,
+              help="Read what symbolic links under INPUT_DIR point to outside it (files and folders). "
+                   "Without it such a link is listed in errors (link_outside_input), not read; links "
+                   "that stay inside INPUT_DIR are read either way.")
 def extract(input_dir: Path, out_dir: Path, full: bool, workers: int | None, pdf_engine: str, ocr: str,
-            time_limit_s: float, executor: str, scheduler: str | None, wait_s: float):
+            time_limit_s: float, executor: str, scheduler: str | None, wait_s: float, memory_limit_mb: int | None,
+            follow_symlinks: bool):
     """Read the gazettes and policies under INPUT_DIR (PDF, scanned PDF, web pages, text,
     Word .docx/.doc, OFD) and update the tables in OUT.
 
@@ -93,10 +163,13 @@ def extract(input_dir: Path, out_dir: Path, full: bool, workers: int | None, pdf
     others are still read. A file of a kind gazette has no reader for (an image, a
     spreadsheet, an archive) is listed once as unsupported, counted in the closing line;
     one that cannot be opened (permissions) is tried again on every run. At the end it prints each table's file in OUT with its rows.
-    Exit status 0 unless every input read this run failed.
+    Several folders may be read into one OUT; an input named as one another folder wrote
+    there is not read, and a message names both.
+    Exit status 0 unless every input read this run failed; 143 when SIGTERM stopped the
+    run, which leaves OUT as Ctrl-C does.
     """
-    if not find_inputs(input_dir):
-        raise click.ClickException(f"no files under {input_dir}")
+    if not find_inputs(input_dir, follow_symlinks=follow_symlinks):
+        raise Failure(f"no files under {input_dir}")
     if (executor == "dask") != bool(scheduler):
         raise click.UsageError("--executor dask and --scheduler ADDRESS go together")
 
@@ -108,21 +181,28 @@ def extract(input_dir: Path, out_dir: Path, full: bool, workers: int | None, pdf
     def on_error(error):
         if error.error_type == "unsupported_format":
             return  # counted, by suffix, in the closing line; each is a row in errors
-        tqdm.write(f"gazette: {error.source_file}: {error.error_type} ({error.stage}): {error.message}",
+        tqdm.write(printable(f"gazette: {error.source_file}: {error.error_type} ({error.stage}): {error.message}"),
                    file=sys.stderr)
 
+    stop = threading.Event()
     try:
-        summary = run(input_dir, out_dir, workers=workers or default_workers(), pdf_engine=pdf_engine,
-                      ocr=ocr, time_limit_s=time_limit_s or None, full=full, scheduler=scheduler, wait_s=wait_s,
-                      progress=progress, on_error=on_error)
+        with sigterm_stops(stop):
+            summary = run(input_dir, out_dir, workers=workers or default_workers(), pdf_engine=pdf_engine,
+                          ocr=ocr, time_limit_s=time_limit_s or None, full=full, scheduler=scheduler,
+                          follow_symlinks=follow_symlinks, memory_limit_mb=memory_limit_mb, wait_s=wait_s,
+                          progress=progress, on_error=on_error, stop=stop)
+    except StopRequested:
+        click.echo(printable(f"gazette: stopped by SIGTERM; every table in {out_dir} is whole, and the next run "
+                             "reads what this one did not finish"), err=True)
+        sys.exit(EXIT_TERMINATED)
     except OutputBusy as exc:
         raise OutputBusyError(str(exc)) from exc
     except (OutputError, SchemaViolation, OSError) as exc:
-        raise click.ClickException(f"could not write {out_dir}: {exc}") from exc
-    click.echo(f"gazette: {summary.line()}", err=True)
+        raise Failure(f"could not write {out_dir}: {exc}") from exc
+    click.echo(printable(f"gazette: {summary.line()}"), err=True)
     _print_written(out_dir, summary)
     if summary.files_failed and not summary.files_read and not summary.unchanged:
-        raise click.ClickException(f"none of the {summary.files_failed} inputs under {input_dir} could be read")
+        raise Failure(f"none of the {summary.files_failed} inputs under {input_dir} could be read")
 
 
 def _print_written(out_dir: Path, summary) -> None:
@@ -130,8 +210,7 @@ def _print_written(out_dir: Path, summary) -> None:
     import pyarrow.parquet as pq
 
 
-    changed = summary.files_read or summary.files_failed or summary.unsupported or summary.removed
-    click.echo(f"{'wrote' if changed else 'unchanged:'} {out_dir}{os.sep}")
+    click.echo(printable(f"{'wrote' if summary.wrote else 'unchanged:'} {out_dir}{os.sep}"))
     for table in OUTPUT_TABLES:
         path = out_dir / f"{table}.parquet"
         if path.is_file():
@@ -139,7 +218,7 @@ def _print_written(out_dir: Path, summary) -> None:
             this_run = f"  ({summary.rows[table]} from this run)" if summary.rows.get(table) else ""
             click.echo(f"  {path.name:<26}{rows:>8} rows{this_run}")
     me = program()
-    click.echo(f"next: {me} sql {out_dir} | {me} report {out_dir} --html report/ | {me} validate {out_dir}")
+    click.echo(printable(f"next: {me} sql {out_dir} | {me} report {out_dir} --html report/ | {me} validate {out_dir}"))
 
 
 def program() -> str:
@@ -189,15 +268,15 @@ def sql(out_dir: Path, query: str | None, output_format: str):
     """
     try:
         if query is None:
-            click.echo(f"gazette: DuckDB on {out_dir}; views: {', '.join(tables_in(out_dir))}. "
-                       "`.quit` leaves.", err=True)
+            click.echo(printable(f"gazette: DuckDB on {out_dir}; views: {', '.join(tables_in(out_dir))}. "
+                                 "`.quit` leaves."), err=True)
             open_shell(out_dir, output_format)
         result = run_query(out_dir, query, output_format)
     except NoTables as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise Failure(str(exc)) from exc
     click.echo(result.stdout, nl=False)
     if result.returncode:
-        raise click.ClickException(result.stderr.strip() or f"duckdb exited with status {result.returncode}")
+        raise Failure(result.stderr.strip() or f"duckdb exited with status {result.returncode}")
 
 
 @gazette.command(short_help="Write a static review site: every fact highlighted in its sentence.")
@@ -219,9 +298,9 @@ def report(out_dir: Path, html_dir: Path):
     try:
         summary = write_report(out_dir, html_dir)
     except ReportError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise Failure(str(exc)) from exc
     click.echo(f"gazette: {summary.line()}")
-    click.echo(f"open {html_dir / 'index.html'}")
+    click.echo(printable(f"open {html_dir / 'index.html'}"))
 
 
 @gazette.command(short_help="Check the tables against their schemas and the evidence against the text.")
@@ -241,11 +320,11 @@ def validate(out_dir: Path):
     result = check(out_dir)
     rows = sum(result.tables.values())
     for problem in result.problems:
-        click.echo(f"  {problem.line()}")
+        click.echo(printable(f"  {problem.line()}"))
     if not result.ok:
-        raise click.ClickException(f"{out_dir}: {len(result.problems)} problems in {len(result.tables)} tables "
+        raise Failure(f"{out_dir}: {len(result.problems)} problems in {len(result.tables)} tables "
                                    f"({rows} rows)")
-    click.echo(f"gazette: {out_dir}: {len(result.tables)} tables, {rows} rows: all as the contract says")
+    click.echo(printable(f"gazette: {out_dir}: {len(result.tables)} tables, {rows} rows: all as the contract says"))
 
 
 @gazette.command(short_help="Copy the tables into an Excel workbook or CSV files.")
@@ -279,6 +358,6 @@ def export(out_dir: Path, xlsx_path: Path | None, csv_dir: Path | None):
         if csv_dir:
             click.echo(f"gazette: {export_csv(out_dir, csv_dir).line()}")
     except ExportError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise Failure(str(exc)) from exc
     except OSError as exc:
-        raise click.ClickException(f"could not write the export: {exc}") from exc
+        raise Failure(f"could not write the export: {exc}") from exc

@@ -11,10 +11,19 @@ Time limits. `process_file` stops itself between PDF pages once the limit has pa
 reaches a page boundary, is cut off in the local pool by pebble, which kills its worker
 a few seconds after the limit and starts a new one. On dask only the first kind of stop
 exists: a dask worker cannot kill one of its tasks.
+
+Memory. Each local worker has a ceiling (start_worker, `--memory-limit`): an input that
+would take it further fails at once with an error row memory_limit, instead of the machine
+swapping until the kernel kills something. On dask the cluster's own worker memory limits
+apply.
 """
 from __future__ import annotations
 
 import multiprocessing
+import os
+import resource
+import signal
+import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, wait
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -24,15 +33,70 @@ from pipeline.records import ErrorRow, FileResult
 
 KILL_GRACE_S = 5.0  # how long past the time limit a worker gets to stop itself before it is killed
 WINDOW_PER_WORKER = 2  # files in flight per worker: enough to keep each busy, few to hold
+STOP_CHECK_S = 0.5  # how often a pool waiting for files looks whether the run was asked to stop
+# The least default memory ceiling of a worker. A worker reading the sample corpus reserves
+# up to about 0.7 GB of address space (the parent's modules and jieba's dictionary, PDFium,
+# pyarrow's allocator), which RLIMIT_AS counts whether used or not: three times that.
+MEMORY_FLOOR_MB = 2048
+
+
+class StopRequested(BaseException):
+    """The run was asked to stop (SIGTERM: pipeline.cli): it unwinds as from Ctrl-C, its
+    staged rows dropped, its workers stopped, its lock released."""
 
 
 def failed(item: InputFile, error_type: str, message: str, stage: str = "read") -> FileResult:
     return FileResult(item.source_file, None, errors=(ErrorRow(item.source_file, stage, error_type, message),))
 
 
+def start_worker(memory_limit_mb: int | None = None) -> None:
+    """In each new worker process: its memory ceiling, and SIGTERM back to its default.
+
+    The ceiling is RLIMIT_AS, the address space the process may map: past it an allocation
+    fails at once (MemoryError, which process_file reports as memory_limit) instead of the
+    machine swapping until the kernel kills something. It holds for the programs the
+    worker starts too (tesseract needs well under 0.3 GB). SIGTERM: the command line makes
+    it unwind the run (pipeline.cli.sigterm_stops), and a forked worker inherits that, but
+    a worker SIGTERM reaches (the pool stopping it, systemd stopping the service) must end."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if memory_limit_mb:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        ceiling = memory_limit_mb << 20
+        resource.setrlimit(resource.RLIMIT_AS, (ceiling if hard == resource.RLIM_INFINITY else min(ceiling, hard),
+                                                hard))
+
+
+def memory_ceiling_mb() -> int | None:
+    """This process's memory ceiling (start_worker), in MB; None when it has none."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    return None if soft == resource.RLIM_INFINITY else soft >> 20
+
+
+def default_memory_limit_mb(workers: int) -> int:
+    """A worker's share of the machine's memory (of the container's, when it is held to
+    less), at least MEMORY_FLOOR_MB."""
+    return max(MEMORY_FLOOR_MB, (_machine_memory_mb() or 0) // max(workers, 1))
+
+
+def _machine_memory_mb() -> int | None:
+    try:
+        physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") >> 20
+    except (ValueError, OSError):
+        physical = None
+    try:  # cgroup v2: a container's or a systemd unit's limit, "max" when it has none
+        container = int(open("/sys/fs/cgroup/memory.max", encoding="ascii").read()) >> 20
+    except (OSError, ValueError):
+        container = None
+    return min((m for m in (physical, container) if m), default=None)
+
+
 def run_local(items: Sequence[InputFile], workers: int, *, pdf_engine: str,
-              time_limit_s: float | None, ocr: str = "auto") -> Iterator[tuple[InputFile, FileResult]]:
-    """Read `items` in a pool of `workers` processes."""
+              time_limit_s: float | None, ocr: str = "auto", memory_limit_mb: int | None = None,
+              stop: threading.Event | None = None) -> Iterator[tuple[InputFile, FileResult]]:
+    """Read `items` in a pool of `workers` processes, each held to `memory_limit_mb` MB
+    (start_worker; None: no ceiling); raise StopRequested soon after `stop` is set (a
+    signal handler's request, which holds even when the exception the handler raised was
+    lost: one raised while the pool forks a worker is ignored by Python)."""
     from pebble import ProcessExpired, ProcessPool
 
     from pipeline.run import process_file
@@ -41,7 +105,8 @@ def run_local(items: Sequence[InputFile], workers: int, *, pdf_engine: str,
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
     hard_limit = time_limit_s + KILL_GRACE_S if time_limit_s else None
     queue = iter(items)
-    pool = ProcessPool(max_workers=workers, context=context)
+    pool = ProcessPool(max_workers=workers, context=context, initializer=start_worker, initargs=(memory_limit_mb,))
+    ceiling = f" (each worker may use {memory_limit_mb:,} MB: --memory-limit)" if memory_limit_mb else ""
     try:
         pending = {}
 
@@ -57,7 +122,9 @@ def run_local(items: Sequence[InputFile], workers: int, *, pdf_engine: str,
         for _ in range(workers * WINDOW_PER_WORKER):
             submit()
         while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            done, _ = wait(pending, timeout=STOP_CHECK_S if stop else None, return_when=FIRST_COMPLETED)
+            if stop is not None and stop.is_set():
+                raise StopRequested
             for future in done:
                 item = pending.pop(future)
                 try:
@@ -67,7 +134,7 @@ def run_local(items: Sequence[InputFile], workers: int, *, pdf_engine: str,
                                     f"{time_limit_s:g} s): its worker was stopped")
                 except ProcessExpired as exc:
                     result = failed(item, "worker_died", f"the process reading it died (exit code "
-                                    f"{exc.exitcode}): out of memory, or a crash in a native library")
+                                    f"{exc.exitcode}): out of memory{ceiling}, or a crash in a native library")
                 except Exception as exc:  # a bug in the pool's plumbing, not in the input
                     result = failed(item, type(exc).__name__, f"{type(exc).__name__}: {exc}")
                 yield item, result

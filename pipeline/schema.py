@@ -50,7 +50,8 @@ def _provenance() -> list[pa.Field]:
 
 DOCUMENTS = table_schema(
     "documents", "one row per document (公文) found in any input",
-    col("doc_id", _STR, "stable id: sha256 of the input bytes and the document's position", nullable=False),
+    col("doc_id", _STR, "stable id: sha256 of the input's source_file, its bytes and the document's position "
+        "(two copies of one file have ids of their own)", nullable=False),
     col("source_file", _STR, "input file, relative to the folder given to `gazette extract`", nullable=False),
     col("source_sha256", _STR, "sha256 of the input file's bytes", nullable=False),
     col("source_format", _STR, "pdf, html, txt, docx, doc or ofd", nullable=False),
@@ -202,10 +203,12 @@ GAZETTE_ISSUES = table_schema(
 
 ERRORS = table_schema(
     "errors", "one row per input the run could not read, or read only in part",
-    col("source_file", _STR, "input file", nullable=False),
+    col("source_file", _STR, "input file, named as in the other tables (a name's bytes that are not UTF-8 and its "
+        "control characters written \\xHH: see manifest.source_file)", nullable=False),
     col("stage", _STR, "read, normalise, segment, extract or write", nullable=False),
-    col("error_type", _STR, "empty_file, not_a_pdf, corrupt_pdf, no_text_layer, undecodable_text ...",
-        nullable=False),
+    col("error_type", _STR, "empty_file, not_a_pdf, corrupt_pdf, no_text_layer, undecodable_text, memory_limit, "
+        "worker_died, not_a_file (a FIFO or device), link_outside_input (a symbolic link out of the input folder, "
+        "not followed without --follow-symlinks) ...", nullable=False),
     col("message", _STR, "what went wrong, for a person", nullable=False),
 )
 
@@ -218,7 +221,9 @@ SCHEMAS: dict[str, pa.Schema] = {
 # The run manifest is not a fact table: it records, per input, what the last run that
 # read it saw and wrote, so a rerun can skip what has not changed (pipeline.manifest).
 MANIFEST = pa.schema([
-    col("source_file", _STR, "input file, relative to the folder given to `gazette extract`", nullable=False),
+    col("source_file", _STR, "input file, relative to the folder given to `gazette extract`, unique in OUT (an input "
+        "of another folder by the same name is not read); in a name that is not UTF-8 or holds control characters, "
+        "each such byte and every backslash is written \\xHH (b'bad\\xff.txt' is bad\\xff.txt)", nullable=False),
     col("input_root", _STR, "absolute path of the folder given to `gazette extract`", nullable=False),
     col("size", _I64, "bytes, when last read", nullable=False),
     col("mtime_ns", _I64, "modification time (ns since the epoch), when last read", nullable=False),
@@ -228,8 +233,10 @@ MANIFEST = pa.schema([
     col("ocr", _STR, "the --ocr mode a PDF was read with (auto, off, force); null for other formats"),
     col("ocr_pages", _I32, "pages read by OCR"),
     col("status", _STR, "ok, partly_read (with a warning row in errors), error, time_limit, unsupported (no reader "
-        "for this kind of file: listed once, not read) or cannot_open (permissions, I/O: read again on every run "
-        "until it opens)", nullable=False),
+        "for this kind of file: listed once, not read), cannot_open (permissions, I/O, a link to nothing: read again "
+        "on every run until it opens), not_followed (a symbolic link out of the input folder: read with "
+        "--follow-symlinks), worker_died (its worker process died: read once more by the next run) or "
+        "worker_died_again (died on that second reading too: not read again until it changes)", nullable=False),
     col("seconds", _F64, "time spent on the file"),
     col("time_limit_s", _F64, "the per-file time limit of that run"),
     col("peak_rss_mb", _F64, "the worker's peak memory after the file (MB)"),

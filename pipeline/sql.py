@@ -50,8 +50,15 @@ SELECT * EXCLUDE (copy_rank) FROM (
 ) WHERE copy_rank = 1;"""
 
 
+# DuckDB reads a file name as a glob pattern: `*`, `?` and `[...]` in OUT's path would read
+# the tables of sibling folders (`out[1]` reads out1). Each is put in a bracket of its own,
+# which matches just that character.
+_GLOB_CHARACTERS = str.maketrans({"*": "[*]", "?": "[?]", "[": "[[]"})
+
+
 def _quoted(path: Path) -> str:
-    return str(path.resolve()).replace("'", "''")
+    """`path`, absolute, as a SQL string literal's text that DuckDB reads as that one file."""
+    return str(path.resolve()).translate(_GLOB_CHARACTERS).replace("'", "''")
 
 
 def shell_command(out_dir: Path, query: str | None = None, output_format: str = "duckbox") -> list[str]:

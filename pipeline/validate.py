@@ -41,7 +41,8 @@ ALLOWED_VALUES: dict[tuple[str, str], tuple] = {
     ("targets", "comparator"): (">=", "<=", "="),
     ("appointments", "action"): ("任命", "免去"),
     ("errors", "stage"): ("read", "normalise", "segment", "extract", "write"),
-    ("manifest", "status"): ("ok", "partly_read", "error", "time_limit", "unsupported", "cannot_open"),
+    ("manifest", "status"): ("ok", "partly_read", "error", "time_limit", "unsupported", "cannot_open",
+                             "not_followed", "worker_died", "worker_died_again"),
 }
 UNIQUE_KEYS = {"documents": ("doc_id",), "sections": ("section_id",), "gazette_issues": ("source_file",),
                "manifest": ("source_file",)}

@@ -9,7 +9,8 @@
   not grow with the number of inputs.
 - Each table is written to a temporary file in the same folder and renamed over the old
   one, so a reader sees the old table or the new one, never half of one. The manifest
-  is renamed last.
+  is renamed last. The files get the mode the umask gives (0644 with the usual 022), as
+  any file the user creates, so the readers of a shared OUT keep reading it.
 - documents.validity depends on the calendar, not only on the inputs: every run recomputes
   it for every row, kept or new, as of the run date (validity_as_of), and a run that reads
   nothing rewrites documents.parquet (atomically) once a day for it (refresh_validity).
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import os
 import shutil
 import tempfile
@@ -28,7 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline.manifest import MANIFEST_FILE
+from pipeline.manifest import MANIFEST_FILE, without_surrogates
 from pipeline.records import Document, ErrorRow, FileResult, Issue, Provenance
 from pipeline.rules import VALIDITY_VALUES
 from pipeline.schema import SCHEMA_VERSION, SCHEMAS
@@ -95,7 +97,9 @@ def fact_row(record) -> tuple[str, dict]:
 
 
 def error_row(error: ErrorRow) -> dict:
-    return dataclasses.asdict(error)
+    # a message may quote a path whose bytes are not UTF-8 (an OSError's): escaped, or the
+    # errors table could not hold the row that says what went wrong
+    return {**dataclasses.asdict(error), "message": without_surrogates(error.message)}
 
 
 def result_rows(result: FileResult) -> dict[str, list[dict]]:
@@ -313,9 +317,28 @@ def write_atomic(table: pa.Table, path: Path) -> None:
 
 
 def _temporary(path: Path) -> Path:
+    """A new empty file beside `path`, to be renamed over it once written: with the mode a
+    file created by this process gets (0666 less the umask), not mkstemp's 0600, so that
+    the readers a shared OUT's umask lets in keep reading it after every run."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    try:
+        os.fchmod(fd, 0o666 & ~_umask())
+    finally:
+        os.close(fd)
     return Path(tmp)
+
+
+@functools.cache
+def _umask() -> int:
+    """This process's umask, read once. Linux states it in /proc/self/status; elsewhere it
+    is read by setting it and setting it back, at the first table this process writes."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            return next(int(line.split()[1], 8) for line in status if line.startswith("Umask:"))
+    except (OSError, StopIteration, ValueError):
+        umask = os.umask(0o077)
+        os.umask(umask)
+        return umask
 
 
 def _fsync(path: Path) -> None:

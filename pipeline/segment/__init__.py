@@ -32,9 +32,11 @@ from .toc import Toc, parse_toc
 _UNDATED_KINDS = ("政策解读", "人事任免", "发文目录")
 
 
-def make_doc_id(source_sha256: str, position: int) -> str:
-    """Stable across runs and machines: the input's content hash and the document's place."""
-    return hashlib.sha256(f"{source_sha256}:{position}".encode()).hexdigest()[:20]
+def make_doc_id(source_file: str, source_sha256: str, position: int) -> str:
+    """Stable across runs and machines: the input's name (source_file, unique in an output
+    folder, so that two copies of one file give documents of their own), its content hash
+    and the document's place in it."""
+    return hashlib.sha256(f"{source_file}\0{source_sha256}:{position}".encode()).hexdigest()[:20]
 
 
 def segment(raw: RawIssue, *, today: dt.date | None = None) -> Issue:
@@ -145,7 +147,7 @@ def _document(raw: RawIssue, meta: IssueMeta, span: DocumentSpan, position: int,
     stated_validity = raw.meta("validity") if single else None
     on_pages = [p for p in raw.pages if p.start < span.end and p.end > span.start]
     pages = [p.page for p in on_pages]
-    doc_id = make_doc_id(raw.source_sha256, position)
+    doc_id = make_doc_id(raw.source_file, raw.source_sha256, position)
     doc_number = number.normalized if number else None
     interprets = fields.interpreted_number(title, text, numbers_by_title) if kind == "政策解读" else None
     return Document(
