@@ -364,7 +364,7 @@ class ErrorRow:
 
     source_file: str
     stage: str  # read / normalise / segment / extract / write
-    error_type: str  # empty_file, not_a_pdf, corrupt_pdf, no_text_layer, undecodable_text ...
+    error_type: str  # empty_file, not_a_pdf, corrupt_pdf, partly_read … (the list: schema.ERRORS error_type)
     message: str
 
 

@@ -206,9 +206,14 @@ ERRORS = table_schema(
     col("source_file", _STR, "input file, named as in the other tables (a name's bytes that are not UTF-8 and its "
         "control characters written \\xHH: see manifest.source_file)", nullable=False),
     col("stage", _STR, "read, normalise, segment, extract or write", nullable=False),
-    col("error_type", _STR, "empty_file, not_a_pdf, corrupt_pdf, no_text_layer, undecodable_text, memory_limit, "
-        "worker_died, not_a_file (a FIFO or device), link_outside_input (a symbolic link out of the input folder, "
-        "not followed without --follow-symlinks) ...", nullable=False),
+    col("error_type", _STR, "what kind of failure, one of: the file: empty_file, too_large, cannot_open (permissions, "
+        "I/O: read again next run), not_a_file (a FIFO or device), link_outside_input (a symbolic link out of the "
+        "input folder, not followed without --follow-symlinks), link_loop, unsupported_format (no reader for its "
+        "kind); its format: not_a_pdf, corrupt_pdf, encrypted_pdf, size_limit (no PDF page within the content "
+        "limits), no_text_layer, not_html, undecodable_text, empty_text, no_content, corrupt_word, encrypted, "
+        "not_an_ofd, corrupt_ofd; the run: time_limit, memory_limit, worker_died, schema_violation; partly_read (the "
+        "file was read, part of it left out: the message says which). A name in CamelCase is an exception no reader "
+        "foresaw: a bug to report", nullable=False),
     col("message", _STR, "what went wrong, for a person", nullable=False),
 )
 
