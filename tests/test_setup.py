@@ -14,7 +14,7 @@ from packaging.utils import canonicalize_name
 ROOT = Path(__file__).resolve().parents[1]
 # What only the tests, the notebook and the linter use: not to be installed by `make extract`.
 TEST_ONLY = {"pytest", "hypothesis", "selenium", "matplotlib", "ipykernel", "nbclient", "nbformat", "dask",
-             "distributed", "ruff", "rapidfuzz"}
+             "distributed", "ruff", "rapidfuzz", "fpdf2"}
 
 
 def installed_closure(name: str, extras: frozenset[str] = frozenset()) -> set[str]:
