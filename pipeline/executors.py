@@ -1,10 +1,12 @@
 """Where inputs are read: a local process pool, or a dask.distributed cluster.
 
-Both run the same per-file function (`pipeline.run.process_file`) and yield
-`(input, FileResult)` pairs as files finish, never holding more than a small window of
-results, so the writer's memory does not grow with the number of inputs. Neither
-raises for one file's failure: a file that runs out of time, or whose worker dies,
-becomes a FileResult with an error row, and the run goes on.
+Both run the same per-file function (`pipeline.run.read_input`) and yield
+`(input, FileOutput)` pairs as files finish, never holding more than a small window of
+results, so the writer's memory does not grow with the number of inputs. The rows are
+made into Arrow tables in the worker, so the writer, one process for the whole run, only
+appends them: with it doing the conversion too, two workers read no faster than one.
+Neither raises for one file's failure: a file that runs out of time, or whose worker
+dies, becomes a FileOutput with an error row, and the run goes on.
 
 Time limits. `process_file` stops itself between PDF pages once the limit has passed
 (ReadError time_limit). A file stuck inside one page, in C code or in a loop that never
@@ -29,7 +31,8 @@ from concurrent.futures import FIRST_COMPLETED, wait
 from concurrent.futures import TimeoutError as FutureTimeout
 
 from pipeline.manifest import InputFile
-from pipeline.records import ErrorRow, FileResult
+from pipeline.records import ErrorRow, FileOutput, FileResult
+from pipeline.write import file_output
 
 KILL_GRACE_S = 5.0  # how long past the time limit a worker gets to stop itself before it is killed
 WINDOW_PER_WORKER = 2  # files in flight per worker: enough to keep each busy, few to hold
@@ -45,8 +48,10 @@ class StopRequested(BaseException):
     staged rows dropped, its workers stopped, its lock released."""
 
 
-def failed(item: InputFile, error_type: str, message: str, stage: str = "read") -> FileResult:
-    return FileResult(item.source_file, None, errors=(ErrorRow(item.source_file, stage, error_type, message),))
+def failed(item: InputFile, error_type: str, message: str, stage: str = "read") -> FileOutput:
+    """The output of an input that gave nothing but its error row."""
+    return file_output(FileResult(item.source_file, None,
+                                  errors=(ErrorRow(item.source_file, stage, error_type, message),)))
 
 
 def start_worker(memory_limit_mb: int | None = None) -> None:
@@ -92,14 +97,14 @@ def _machine_memory_mb() -> int | None:
 
 def run_local(items: Sequence[InputFile], workers: int, *, pdf_engine: str,
               time_limit_s: float | None, ocr: str = "auto", memory_limit_mb: int | None = None,
-              stop: threading.Event | None = None) -> Iterator[tuple[InputFile, FileResult]]:
+              stop: threading.Event | None = None) -> Iterator[tuple[InputFile, FileOutput]]:
     """Read `items` in a pool of `workers` processes, each held to `memory_limit_mb` MB
     (start_worker; None: no ceiling); raise StopRequested soon after `stop` is set (a
     signal handler's request, which holds even when the exception the handler raised was
     lost: one raised while the pool forks a worker is ignored by Python)."""
     from pebble import ProcessExpired, ProcessPool
 
-    from pipeline.run import process_file
+    from pipeline.run import read_input
 
     # fork: a worker starts in milliseconds with the modules already imported.
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
@@ -113,7 +118,7 @@ def run_local(items: Sequence[InputFile], workers: int, *, pdf_engine: str,
         def submit() -> None:
             item = next(queue, None)
             if item is not None:
-                future = pool.schedule(process_file, args=(item.path, item.source_file),
+                future = pool.schedule(read_input, args=(item.path, item.source_file),
                                        kwargs={"pdf_engine": pdf_engine, "time_limit_s": time_limit_s,
                                                "ocr": ocr},
                                        timeout=hard_limit)
@@ -147,7 +152,7 @@ def run_local(items: Sequence[InputFile], workers: int, *, pdf_engine: str,
 
 
 def run_dask(items: Sequence[InputFile], scheduler: str, *, pdf_engine: str,
-             time_limit_s: float | None, ocr: str = "auto") -> Iterator[tuple[InputFile, FileResult]]:
+             time_limit_s: float | None, ocr: str = "auto") -> Iterator[tuple[InputFile, FileOutput]]:
     """Read `items` on the dask.distributed cluster whose scheduler is at `scheduler`
     (tcp://host:8786). Its workers must see the input paths (a shared file system) and
     have gazette installed."""
@@ -156,7 +161,7 @@ def run_dask(items: Sequence[InputFile], scheduler: str, *, pdf_engine: str,
     except ImportError as exc:
         raise RuntimeError("--executor dask needs dask.distributed: pip install 'gazette[dask]'") from exc
 
-    from pipeline.run import process_file
+    from pipeline.run import read_input
 
     queue = iter(items)
     with Client(scheduler) as client:
@@ -167,7 +172,7 @@ def run_dask(items: Sequence[InputFile], scheduler: str, *, pdf_engine: str,
             item = next(queue, None)
             if item is None:
                 return None
-            future = client.submit(process_file, item.path.resolve(), item.source_file, pdf_engine=pdf_engine,
+            future = client.submit(read_input, item.path.resolve(), item.source_file, pdf_engine=pdf_engine,
                                    time_limit_s=time_limit_s, ocr=ocr, pure=False)
             pending[future] = item
             return future

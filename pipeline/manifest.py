@@ -47,7 +47,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.records import FileResult
+from pipeline.records import FileOutput
 from pipeline.schema import MANIFEST, SCHEMA_VERSION, SCHEMAS
 
 MANIFEST_FILE = "manifest.parquet"
@@ -280,15 +280,15 @@ _FAILED_STATUS = (("time_limit", "time_limit"), ("cannot_open", "cannot_open"), 
                   ("link_outside_input", "not_followed"), ("worker_died", "worker_died"))
 
 
-def input_status(result: FileResult) -> str:
+def input_status(result: FileOutput) -> str:
     """How reading an input went: ok, partly_read, or why it failed (_FAILED_STATUS, else error)."""
-    if result.issue is not None:
+    if result.read:
         return "partly_read" if result.errors else "ok"
     error_types = {e.error_type for e in result.errors}
     return next((status for error_type, status in _FAILED_STATUS if error_type in error_types), "error")
 
 
-def manifest_row(item: InputFile, result: FileResult, rows: dict[str, int], settings: RunSettings, *,
+def manifest_row(item: InputFile, result: FileOutput, rows: dict[str, int], settings: RunSettings, *,
                  died_before: bool = False) -> dict:
     """The manifest row of an input this run read. `died_before`: it was read again because
     its worker died on the last run; dying again it is worker_died_again, not read again

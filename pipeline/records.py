@@ -386,6 +386,24 @@ class FileResult:
         return sum(page.ocr for page in self.issue.pages) if self.issue is not None else 0
 
 
+@dataclass(frozen=True, slots=True)
+class FileOutput:
+    """What the writer needs of one input, made where the input was read: its rows as Arrow
+    tables (one per table it has rows in, each checked against its schema), and how reading
+    went. It crosses from a worker to the writer as Arrow buffers rather than thousands of
+    records, so the writer (one process for the whole run) only appends and counts."""
+
+    source_file: str
+    read: bool  # an issue came out of it (ok, or partly read)
+    documents: int
+    ocr_pages: int  # pages of the input whose text was read by OCR
+    errors: tuple[ErrorRow, ...]
+    tables: dict  # table name -> pyarrow.Table
+    sha256: str | None = None
+    seconds: float | None = None
+    peak_rss_mb: float | None = None
+
+
 def _pickled_as_field_values(cls: type) -> None:
     """Pickle `cls` as (class, field values). Every FileResult crosses from a worker to
     the writer; the default pickling of a slotted dataclass goes through copyreg for

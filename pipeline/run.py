@@ -47,17 +47,16 @@ from pipeline.manifest import (
     source_name,
 )
 from pipeline.read import OCR_MODES, read
-from pipeline.records import ErrorRow, FileResult
+from pipeline.records import ErrorRow, FileOutput, FileResult
 from pipeline.schema import SCHEMAS
 from pipeline.version import pipeline_version
 from pipeline.write import (
     OutputWriter,
     SchemaViolation,
+    file_output,
     refresh_validity,
     remove_leftovers,
-    result_rows,
     table_with_validity,
-    to_arrow,
     write_manifest,
 )
 
@@ -243,14 +242,9 @@ def extract_tables(input_path: Path, *, pdf_engine: str = DEFAULT_ENGINE, ocr: s
     prepare()
     parts: dict[str, list[pa.Table]] = {table: [] for table in SCHEMAS}
     for item in find_inputs(input_path):
-        result = refused(item) if item.refusal else process_file(
+        output = refused(item) if item.refusal else read_input(
             item.path, item.source_file, pdf_engine=pdf_engine, time_limit_s=time_limit_s, ocr=ocr)
-        try:
-            tables = {table: to_arrow(table, rows) for table, rows in result_rows(result).items()}
-        except SchemaViolation as exc:  # a bug of ours, shown on this file, as a run shows it
-            failure = failed(item, "schema_violation", str(exc), stage="write")
-            tables = {table: to_arrow(table, rows) for table, rows in result_rows(failure).items()}
-        for table, data in tables.items():
+        for table, data in output.tables.items():
             parts[table].append(data)
     out = {table: pa.concat_tables(parts[table]) if parts[table] else schema.empty_table()
            for table, schema in SCHEMAS.items()}
@@ -295,7 +289,7 @@ def _address_space_peak_mb() -> float | None:
         return None
 
 
-def refused(item: InputFile) -> FileResult:
+def refused(item: InputFile) -> FileOutput:
     """The result of an input that is listed but not opened (find_inputs): its error row."""
     return failed(item, item.refusal.error_type, item.refusal.message)
 
@@ -306,6 +300,19 @@ def _refuse_if_not_a_file(path: Path) -> None:
     status = _status(path)
     if status is not None and not stat.S_ISREG(status.st_mode):
         raise ReadError("not_a_file", f"{_file_type(status)}, not a file: not opened")
+
+
+def read_input(path: Path, source_file: str, **reading) -> FileOutput:
+    """process_file, then its rows made into Arrow tables, where the input was read (a
+    worker): what the writer takes. A row that does not fit its schema (a bug of ours) makes
+    the input an error row, shown on this file, and the run goes on."""
+    result = process_file(path, source_file, **reading)
+    try:
+        return file_output(result)
+    except SchemaViolation as exc:
+        return file_output(FileResult(source_file, None, sha256=result.sha256, seconds=result.seconds,
+                                      peak_rss_mb=result.peak_rss_mb,
+                                      errors=(ErrorRow(source_file, "write", "schema_violation", str(exc)),)))
 
 
 def _sha256_if_readable(path: Path) -> str | None:
@@ -377,18 +384,18 @@ class RunSummary:
         """This run changed the tables' rows."""
         return bool(self.files_read or self.files_failed or self.unsupported or self.not_followed or self.removed)
 
-    def record(self, result: FileResult, rows: dict[str, int]) -> None:
+    def record(self, result: FileOutput, rows: dict[str, int]) -> None:
         status = input_status(result)
         if status == "unsupported":
             suffix = PurePosixPath(result.source_file).suffix.lower() or "(no suffix)"
             self.unsupported[suffix] = self.unsupported.get(suffix, 0) + 1
         elif status == "not_followed":
             self.not_followed += 1
-        elif result.issue is None:
+        elif not result.read:
             self.files_failed += 1
         else:
             self.files_read += 1
-            self.documents += len(result.issue.documents)
+            self.documents += result.documents
             self.ocr_pages += result.ocr_pages
         self.errors.extend(result.errors)
         for table, n in rows.items():
@@ -478,11 +485,7 @@ def _write(out_dir: Path, plan: Plan, settings: RunSettings, results, summary: R
     manifest = plan.unchanged + plan.other_roots
     try:
         for item, result in (progress(results, total=len(plan.to_read)) if progress else results):
-            try:
-                rows = writer.add(result_rows(result))
-            except SchemaViolation as exc:  # a bug of ours, shown on this file: the run goes on
-                result = failed(item, "schema_violation", str(exc), stage="write")
-                rows = writer.add(result_rows(result))
+            rows = writer.add_tables(result.tables)  # made into Arrow where it was read (read_input)
             summary.record(result, rows)
             for error in result.errors:
                 if on_error:

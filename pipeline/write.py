@@ -31,7 +31,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.manifest import MANIFEST_FILE, without_surrogates
-from pipeline.records import Document, ErrorRow, FileResult, Issue, Provenance
+from pipeline.records import Document, ErrorRow, FileOutput, FileResult, Issue, Provenance
 from pipeline.rules import VALIDITY_VALUES
 from pipeline.schema import SCHEMA_VERSION, SCHEMAS
 
@@ -114,6 +114,17 @@ def result_rows(result: FileResult) -> dict[str, list[dict]]:
         rows.setdefault(table, []).append(row)
     rows["errors"] = [error_row(error) for error in result.errors]
     return rows
+
+
+def file_output(result: FileResult) -> FileOutput:
+    """One input's result as the writer takes it: its rows as Arrow tables of the declared
+    schemas (SchemaViolation when a row does not fit), and how reading went."""
+    tables = {table: to_arrow(table, rows) for table, rows in result_rows(result).items() if rows}
+    return FileOutput(
+        source_file=result.source_file, read=result.issue is not None,
+        documents=len(result.issue.documents) if result.issue is not None else 0, ocr_pages=result.ocr_pages,
+        errors=result.errors, tables=tables, sha256=result.sha256, seconds=result.seconds,
+        peak_rss_mb=result.peak_rss_mb)
 
 
 def to_arrow(table: str, rows: Iterable[dict]) -> pa.Table:
@@ -410,7 +421,15 @@ class OutputWriter:
     def add(self, rows: dict[str, list[dict]]) -> dict[str, int]:
         """One input's rows, per table; all are checked against the schemas before any is
         kept (SchemaViolation). Returns the rows added per table."""
-        tables = {table: to_arrow(table, table_rows) for table, table_rows in rows.items() if table_rows}
+        return self.add_tables({table: to_arrow(table, table_rows) for table, table_rows in rows.items()
+                                if table_rows})
+
+    def add_tables(self, tables: dict[str, pa.Table]) -> dict[str, int]:
+        """One input's rows as Arrow tables of the declared schemas (file_output, made in the
+        worker that read it). Returns the rows added per table."""
+        for table, data in tables.items():
+            if not data.schema.equals(SCHEMAS[table], check_metadata=False):
+                raise SchemaViolation(f"table {table!r}: rows of another schema: {data.schema}")
         for table, data in tables.items():
             self._buffers[table].append(data)
             self._buffered[table] += data.num_rows
