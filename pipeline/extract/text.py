@@ -7,6 +7,7 @@ parenthesis that follows a task's last sentence. A paragraph is a line.
 """
 from __future__ import annotations
 
+import heapq
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -111,6 +112,34 @@ def inside_brackets(text: str, offset: int, brackets: str = "“”《》") -> b
     return bool(stack)
 
 
+def innermost_sections(sections) -> tuple[list[int], list[Section | None]]:
+    """The offsets where the innermost section changes, and that section from each offset on
+    (None where no section holds the text): section_at is then one bisect, not a scan of
+    every heading, which made a plan of thousands of tasks quadratic.
+
+    The innermost section at an offset is, of those holding it (char_start <= offset <
+    char_end), the deepest; of equally deep ones, the last in (char_start, level) order. A
+    sweep over the sections' starts and ends with a heap of the open ones finds it for each
+    stretch between two such offsets."""
+    ordered = sorted(sections, key=lambda s: (s.char_start, s.level))
+    bounds = sorted({s.char_start for s in ordered} | {s.char_end for s in ordered})
+    open_sections: list[tuple[int, int, Section]] = []  # (-level, -order, section): the innermost on top
+    starts, innermost = [], []
+    following = 0
+    for offset in bounds:
+        while following < len(ordered) and ordered[following].char_start <= offset:
+            section = ordered[following]
+            heapq.heappush(open_sections, (-section.level, -following, section))
+            following += 1
+        while open_sections and open_sections[0][2].char_end <= offset:  # closed by now
+            heapq.heappop(open_sections)
+        best = open_sections[0][2] if open_sections else None
+        if not innermost or innermost[-1] is not best:
+            starts.append(offset)
+            innermost.append(best)
+    return starts, innermost
+
+
 class DocumentText:
     """A document with the lookups its extractors share: sentences, paragraphs, the section
     each offset is under, the quantities of a sentence, and provenance for a span."""
@@ -124,7 +153,7 @@ class DocumentText:
         # every fact looks up its sentence and paragraph: their starts are kept, not rebuilt
         self._sentence_starts = [s.start for s in self.sentences]
         self._paragraph_starts = [p.start for p in self.paragraphs]
-        self._sections = sorted(document.sections, key=lambda s: (s.char_start, s.level))
+        self._section_bounds, self._innermost = innermost_sections(document.sections)
         self._page_starts = [p.start for p in pages]
         self._quantities: dict[tuple[int, int], tuple[Quantity, ...]] = {}
 
@@ -145,13 +174,8 @@ class DocumentText:
 
     def section_at(self, offset: int) -> Section | None:
         """The innermost heading whose section holds `offset`."""
-        best = None
-        for section in self._sections:
-            if section.char_start > offset:
-                break
-            if section.char_end > offset and (best is None or section.level >= best.level):
-                best = section
-        return best
+        i = bisect_right(self._section_bounds, offset) - 1
+        return self._innermost[i] if i >= 0 else None
 
     def path_at(self, offset: int) -> str | None:
         section = self.section_at(offset)
