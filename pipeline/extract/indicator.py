@@ -48,7 +48,16 @@ def _tagger() -> jieba.posseg.POSTokenizer:
     tokenizer = jieba.Tokenizer()
     for word, tag in rules.table("policy_terms.tsv").items():
         tokenizer.add_word(word, tag=tag)
-    return jieba.posseg.POSTokenizer(tokenizer)
+    # POSTokenizer(tokenizer) would read the part-of-speech tags of jieba's dictionary again
+    # (half a second of every run that reads a file): importing jieba.posseg read them already,
+    # for its default tagger, from the same dictionary file. Ours takes a copy; the policy
+    # terms' tags join it at the first cut (makesure_userdict_loaded).
+    if tokenizer.dictionary != jieba.posseg.dt.tokenizer.dictionary:  # another jieba set-up: read them
+        return jieba.posseg.POSTokenizer(tokenizer)
+    tagger = object.__new__(jieba.posseg.POSTokenizer)
+    tagger.tokenizer = tokenizer
+    tagger.word_tag_tab = dict(jieba.posseg.dt.word_tag_tab)
+    return tagger
 
 
 def words(phrase: str) -> list[tuple[str, str]]:
