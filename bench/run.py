@@ -6,9 +6,13 @@ Figures (bench/README.md says what each one means):
   pages, baseline_pages_per_s, pipeline_1w_pages_per_s, ratio_1w, pipeline_nw_pages_per_s,
   scaling, pipeline_pdfium_1w_pages_per_s, ratio_pdfium_1w, pipeline_pdfium_nw_pages_per_s,
   peak_rss_mb_per_worker (and per engine), noop_rerun_s, ocr_pages, ocr_1w_pages_per_s,
-  ocr_nw_pages_per_s
+  ocr_nw_pages_per_s, raw_pdfium_pages_per_s, ratio_pdfium_raw, scaling_pdfium,
+  growth_seconds_per_page, growth_mb_per_page, peak_rss_mb_3000_pages, small_run_s
 Page rates are over corpus/pdf/ (the 300-page issue in corpus/big/ is left out); OCR rates
-over scans made of its first PDFs (every page a picture, as a scanner gives it).
+over scans made of its first PDFs (every page a picture, as a scanner gives it). Growth:
+the 290-page issue of corpus/big/ repeated into one issue of about 300 and one of about
+3,000 pages, each read by one worker. small_run_s: a copy of the whole corpus read once,
+then one ~10-page PDF of it changed and the folder read again.
 """
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ import os
 import platform
 import re
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -39,6 +44,12 @@ TARGETS = {  # figure: (comparison, target)
     "ratio_pdfium_1w": (">=", 5),
     "peak_rss_mb_per_worker": ("<", 400),
     "noop_rerun_s": ("<", 2),
+    "ratio_pdfium_raw": (">=", 0.5),
+    "scaling_pdfium": (">=", 1.8),
+    "growth_seconds_per_page": ("<=", 1.5),
+    "growth_mb_per_page": ("<=", 1.5),
+    "peak_rss_mb_3000_pages": ("<", 800),
+    "small_run_s": ("<", 1.5),
 }
 PROBLEMS: list[str] = []  # runs that did not read every input
 RSS_CODE = """
@@ -85,6 +96,49 @@ def baseline(pdfs: list[Path]) -> tuple[int, float]:
                 page.extract_text()
                 pages += 1
     return pages, time.perf_counter() - started
+
+
+def raw_pdfium(pdfs: list[Path]) -> tuple[int, float]:
+    """The library's own speed: pypdfium2's get_text_range() of every page, in this process."""
+    import pypdfium2 as pdfium
+
+    pages, started = 0, time.perf_counter()
+    for path in pdfs:
+        document = pdfium.PdfDocument(path)
+        for page in document:
+            page.get_textpage().get_text_range()
+            pages += 1
+        document.close()
+    return pages, time.perf_counter() - started
+
+
+def repeated_issue(big: Path, folder: Path, copies: int) -> int:
+    """One PDF of `copies` times the big issue's pages (an annual compilation's size)."""
+    import pypdfium2 as pdfium
+
+    source, out = pdfium.PdfDocument(big), pdfium.PdfDocument.new()
+    for _ in range(copies):
+        out.import_pages(source)
+    folder.mkdir(parents=True, exist_ok=True)
+    out.save(folder / f"{big.stem}-x{copies}.pdf")
+    return len(out)
+
+
+def worker_peak_mb(out: Path) -> float:
+    """The largest peak RSS a worker recorded in OUT's manifest."""
+    import pyarrow.parquet as pq
+
+    return max(pq.read_table(out / "manifest.parquet", columns=["peak_rss_mb"]).column(0).to_pylist())
+
+
+def page_count(path: Path) -> int:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(path)
+    try:
+        return len(document)
+    finally:
+        document.close()
 
 
 def cpu_seconds() -> float:
@@ -170,7 +224,7 @@ def verdict(name: str, value) -> str:
     op, target = TARGETS[name]
     if value is None:
         return f"{op} {target}  (not measured)"
-    ok = value >= target if op == ">=" else value < target
+    ok = {">=": value >= target, "<=": value <= target, "<": value < target}[op]
     return f"{op} {target}  {'ok' if ok else 'MISSED'}"
 
 
@@ -224,10 +278,39 @@ def main() -> int:
                 timings[name], cpu[name] = gazette(tmp / "scans", tmp / name, "--workers", str(workers), "--full")
                 fig[f"{name}_pages_per_s"] = fig["ocr_pages"] / timings[name]
 
+        print("raw pypdfium2 get_text_range() over the same PDFs ...", flush=True)
+        _, timings["raw_pdfium"] = raw_pdfium(pdfs)
+        fig["raw_pdfium_pages_per_s"] = pages / timings["raw_pdfium"]
+        if "pipeline_pdfium_1w_pages_per_s" in fig:
+            fig["ratio_pdfium_raw"] = fig["pipeline_pdfium_1w_pages_per_s"] / fig["raw_pdfium_pages_per_s"]
+            fig["scaling_pdfium"] = fig["pipeline_pdfium_nw_pages_per_s"] / fig["pipeline_pdfium_1w_pages_per_s"]
+
+        print("growth: one issue of ~300 and one of ~3,000 pages, one worker:", flush=True)
+        per_page: dict[int, tuple[float, float]] = {}
+        for copies in (1, 10):
+            issue_pages = repeated_issue(big, tmp / f"grow{copies}", copies)
+            name = f"growth_{issue_pages}_pages"
+            timings[name], cpu[name] = gazette(tmp / f"grow{copies}", tmp / f"{name}_out", "--workers", "1")
+            per_page[copies] = (timings[name] / issue_pages, worker_peak_mb(tmp / f"{name}_out") / issue_pages)
+            if copies == 10:
+                fig["peak_rss_mb_3000_pages"] = worker_peak_mb(tmp / f"{name}_out")
+        fig["growth_seconds_per_page"] = per_page[10][0] / per_page[1][0]
+        fig["growth_mb_per_page"] = per_page[10][1] / per_page[1][1]
+
         print(f"no-op rerun over {CORPUS.relative_to(ROOT)} (PDF, HTML, text):", flush=True)
         timings["first_run"], cpu["first_run"] = gazette(CORPUS, tmp / "all")
         timings["noop_rerun"], cpu["noop_rerun"] = gazette(CORPUS, tmp / "all")
         fig["noop_rerun_s"] = timings["noop_rerun"]
+
+        print("small run: one changed ~10-page PDF in a copy of the corpus:", flush=True)
+        copy = tmp / "corpus-copy"
+        shutil.copytree(CORPUS, copy, ignore=shutil.ignore_patterns(".*"))
+        gazette(copy, tmp / "small")
+        changed = min((p for p in (copy / "pdf").glob("*.pdf")), key=lambda p: abs(page_count(p) - 10))
+        with changed.open("ab") as pdf:
+            pdf.write(b"\n% changed\n")  # a comment after %%EOF: a new sha256, the same pages
+        timings["small_run"], cpu["small_run"] = gazette(copy, tmp / "small")
+        fig["small_run_s"] = timings["small_run"]
 
     fig = {k: round(v, 2) if isinstance(v, float) else v for k, v in fig.items()}
     results = {
@@ -247,7 +330,9 @@ def main() -> int:
     order = ["pages", "baseline_pages_per_s", "pipeline_1w_pages_per_s", "ratio_1w", "pipeline_nw_pages_per_s",
              "scaling", "pipeline_pdfium_1w_pages_per_s", "ratio_pdfium_1w", "pipeline_pdfium_nw_pages_per_s",
              "peak_rss_mb_pdfplumber", "peak_rss_mb_pdfium", "peak_rss_mb_per_worker", "noop_rerun_s",
-             "ocr_pages", "ocr_1w_pages_per_s", "ocr_nw_pages_per_s"]
+             "ocr_pages", "ocr_1w_pages_per_s", "ocr_nw_pages_per_s", "raw_pdfium_pages_per_s", "ratio_pdfium_raw",
+             "scaling_pdfium", "growth_seconds_per_page", "growth_mb_per_page", "peak_rss_mb_3000_pages",
+             "small_run_s"]
     print(f"\n{'figure':34}{'value':>10}   target")
     for name in order:
         value = fig.get(name)
