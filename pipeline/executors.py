@@ -65,6 +65,13 @@ def start_worker(memory_limit_mb: int | None = None) -> None:
     a worker SIGTERM reaches (the pool stopping it, systemd stopping the service) must end."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if memory_limit_mb:
+        # The worker builds its rows' Arrow tables (write.file_output). Arrow's default
+        # allocator (jemalloc) reserves large stretches of address space at its first use,
+        # which RLIMIT_AS counts: under a ceiling of 1 GB it failed a 64-byte allocation.
+        # The system allocator maps what it uses; these tables are small.
+        import pyarrow as pa
+
+        pa.set_memory_pool(pa.system_memory_pool())
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         ceiling = memory_limit_mb << 20
         resource.setrlimit(resource.RLIMIT_AS, (ceiling if hard == resource.RLIM_INFINITY else min(ceiling, hard),

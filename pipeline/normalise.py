@@ -310,6 +310,15 @@ def strip_pinyin(text: MappedText) -> MappedText:
     return text.sub(_PINYIN_GLOSS, "")
 
 
+def prepare() -> None:
+    """Load OpenCC's converters now, in the process that forks the workers: each worker then
+    shares them instead of loading its own (a worker under --memory-limit could not always
+    map the library's code)."""
+    for config in ("t2s", "s2t"):
+        _opencc(config)
+    rules.metadata_column("發佈日期")  # and the one rule lookups use for traditional labels
+
+
 @cache
 def _opencc(config: str):
     import opencc

@@ -469,8 +469,10 @@ def _read(items: list[InputFile], *, scheduler: str | None, workers: int | None,
         return listed
     if scheduler:
         return chain(listed, run_dask(to_open, scheduler, **reading))
+    from pipeline import normalise
     from pipeline.extract import prepare
     prepare()  # once here, inherited by every forked worker
+    normalise.prepare()
     workers = workers or default_workers()
     ceiling = default_memory_limit_mb(workers) if memory_limit_mb is None else memory_limit_mb or None
     return chain(listed, run_local(to_open, min(workers, len(to_open)), memory_limit_mb=ceiling, stop=stop,
