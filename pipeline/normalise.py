@@ -34,7 +34,7 @@ import operator
 import re
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
 from itertools import compress
@@ -94,7 +94,7 @@ class MappedText:
         origin.extend(self.origin[pos:])
         return MappedText("".join(parts), tuple(origin))
 
-    def drop(self, chars: CharSet) -> MappedText:
+    def drop(self, chars: rules.CharSet) -> MappedText:
         """The text without the characters of `chars`; the others keep their origins."""
         if chars.run.search(self.text) is None:
             return self
@@ -143,30 +143,6 @@ class CharMap:
         for char in set(self._mapped.findall(text)):
             text = text.replace(char, self.table[char])
         return text
-
-
-class CharSet:
-    """Single characters to remove, and a pattern that finds runs of them.
-
-    The pattern's class is written as ranges of consecutive code points (a few dozen), not
-    as hundreds of single characters, which the regular-expression engine would compare
-    one by one at every character of the text.
-    """
-
-    def __init__(self, chars: Iterable[str]):
-        self.chars = frozenset(chars)
-        ranges: list[list[int]] = []
-        for code in sorted(map(ord, self.chars)):
-            if ranges and ranges[-1][1] == code - 1:
-                ranges[-1][1] = code
-            else:
-                ranges.append([code, code])
-        members = "".join(re.escape(chr(first)) + (f"-{re.escape(chr(last))}" if last > first else "")
-                          for first, last in ranges)
-        self.run = re.compile(f"[{members}]+") if members else re.compile(r"(?!)")
-
-    def remove_from(self, text: str) -> str:
-        return self.run.sub("", text)
 
 
 # --- character classes ------------------------------------------------------------------------
@@ -270,20 +246,10 @@ def ends_paragraph(line: str, next_line: str, *, trust_breaks: bool = False) -> 
 # --- the steps --------------------------------------------------------------------------------
 
 
-@cache
-def _invisible() -> CharSet:
-    """The characters invisible_characters.tsv says to remove."""
-    return CharSet(rules.invisible_characters().removed)
-
-
 def remove_invisible(text: MappedText) -> MappedText:
     """Characters that print nothing go; the others keep their origins, so a page span that
     starts on one starts on the next character that prints."""
-    return text.drop(_invisible())
-
-
-def without_invisible(text: str) -> str:
-    return _invisible().remove_from(text)
+    return text.drop(rules.invisible())
 
 
 def to_nfc(text: MappedText) -> MappedText:
@@ -337,7 +303,7 @@ def detect_script(text: str) -> str:
     """`hant` when more characters change under t2s than under s2t, else `hans`. Characters
     that print nothing are no script's, and between two characters they hide OpenCC's phrases:
     they are left out."""
-    text = without_invisible(text)
+    text = rules.without_invisible(text)
     traditional = _changed_chars(text, _opencc("t2s").convert(text))
     if traditional == 0:  # simplified text (most inputs): s2t, the slower direction, cannot tip it
         return "hans"

@@ -13,9 +13,10 @@ labels) itself so that nobody keeps them by hand.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -134,16 +135,41 @@ def _code_points(name: str, key: str) -> range:
     return range(int(ends[0][2:], 16), int(ends[1][2:], 16) + 1)
 
 
+class CharSet:
+    """Single characters to remove, and a pattern that finds runs of them.
+
+    The pattern's class is written as ranges of consecutive code points (a few dozen), not
+    as hundreds of single characters, which the regular-expression engine would compare
+    one by one at every character of the text.
+    """
+
+    def __init__(self, chars: Iterable[str]):
+        self.chars = frozenset(chars)
+        ranges: list[list[int]] = []
+        for code in sorted(map(ord, self.chars)):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+        members = "".join(re.escape(chr(first)) + (f"-{re.escape(chr(last))}" if last > first else "")
+                          for first, last in ranges)
+        self.run = re.compile(f"[{members}]+") if members else re.compile(r"(?!)")
+
+    def remove_from(self, text: str) -> str:
+        return self.run.sub("", text)
+
+
 @cache
-def _invisible_deleted() -> dict[int, None]:
-    return dict.fromkeys(map(ord, invisible_characters().removed))
+def invisible() -> CharSet:
+    """The characters invisible_characters.tsv says to remove."""
+    return CharSet(invisible_characters().removed)
 
 
 def without_invisible(text: str) -> str:
     """TEXT without the characters that print nothing (invisible_characters.tsv, remove):
     for the fields a reader takes before the normaliser sees the text (metadata labels and
-    values)."""
-    return text.translate(_invisible_deleted())
+    values), and for the script detection."""
+    return invisible().remove_from(text)
 
 
 def _folded(word: str) -> str:
