@@ -363,12 +363,21 @@ def test_the_index_lists_each_fact_not_placed_with_its_document_and_reason(corpu
     assert sorted(listed) == sorted(PAGE_METADATA_DATES)
 
 
-def test_a_fact_whose_span_is_broken_is_listed_with_the_reason(corpus_out, corpus_run, tmp_path):
-    """Four subsidies of 嘉政办发〔2024〕25号, each broken in one way the review page names."""
+def the_plan(documents):
+    """嘉政办发〔2024〕25号 as the issue's one-column PDF gives it."""
+    return documents[(documents.source_file == TOC_ISSUE) & (documents.doc_number == "嘉政办发〔2024〕25号")].iloc[0]
+
+
+def run_to_break(corpus_out, corpus_run, tmp_path):
+    """A copy of the sample run for a test to break a row of, and the plan whose row it breaks."""
     out = tmp_path / "out"
     shutil.copytree(corpus_out, out)
-    documents = corpus_run["documents"]
-    doc = documents[(documents.source_file == TOC_ISSUE) & (documents.doc_number == "嘉政办发〔2024〕25号")].iloc[0]
+    return out, the_plan(corpus_run["documents"])
+
+
+def test_a_fact_whose_span_is_broken_is_listed_with_the_reason(corpus_out, corpus_run, tmp_path):
+    """Four subsidies of 嘉政办发〔2024〕25号, each broken in one way the review page names."""
+    out, doc = run_to_break(corpus_out, corpus_run, tmp_path)
     subsidies = pq.read_table(out / "subsidies.parquet").to_pylist()
     first = [row for row in subsidies if row["doc_id"] == doc.doc_id][:4]  # the document's s0..s3
     first[0]["char_start"] += 1
@@ -413,8 +422,7 @@ def anchor_offsets(document) -> dict[str, int]:
 
 
 def test_the_document_page_outlines_its_sections_linked_to_their_headings(corpus_report, corpus_run):
-    documents = corpus_run["documents"]
-    doc = documents[(documents.source_file == TOC_ISSUE) & (documents.doc_number == "嘉政办发〔2024〕25号")].iloc[0]
+    doc = the_plan(corpus_run["documents"])
     document = page(corpus_report[0], document_href(doc.doc_id))
     outline = document.xpath("//nav[@id='outline']/ol")[0]
     top = [(li.xpath("string(a/span[@class='num'])"), li.xpath("string(a/span[@class='heading'])"))
@@ -433,10 +441,7 @@ def test_the_document_page_outlines_its_sections_linked_to_their_headings(corpus
 
 
 def test_a_section_outside_its_text_is_outlined_but_not_linked(corpus_out, corpus_run, tmp_path):
-    out = tmp_path / "out"
-    shutil.copytree(corpus_out, out)
-    documents = corpus_run["documents"]
-    doc = documents[(documents.source_file == TOC_ISSUE) & (documents.doc_number == "嘉政办发〔2024〕25号")].iloc[0]
+    out, doc = run_to_break(corpus_out, corpus_run, tmp_path)
     sections = pq.read_table(out / "sections.parquet").to_pylist()
     last = next(row for row in sections if row["doc_id"] == doc.doc_id and row["heading"] == "保障措施")
     last["char_start"] = len(doc.text) + 5
