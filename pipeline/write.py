@@ -406,9 +406,10 @@ class OutputWriter:
     """A run's rows, streamed to staging files as results arrive, then swapped in.
 
     Memory holds at most one flush's worth of rows per table, however many inputs the run
-    reads. `commit` builds each new table (the earlier rows that are kept, then this
-    run's) as a temporary file, fsyncs them all, renames them over the old tables, and
-    writes the manifest last. A run killed before the renames leaves every table as it
+    reads. `commit` builds each table that changes (the earlier rows that are kept, then
+    this run's) as a temporary file, fsyncs them all, renames them over the old tables, and
+    writes the manifest last; a table this run neither adds to nor takes rows from is left
+    as it is (_already_current). A run killed before the renames leaves every table as it
     was; one killed between two renames leaves each table whole (old or new) and the
     manifest old, so the next run reads those inputs again and the tables agree again.
 
@@ -464,6 +465,8 @@ class OutputWriter:
                 self._flush(table)
                 if table in self._staged:
                     self._staged.pop(table).close()
+                elif self._already_current(table):
+                    continue  # a nightly run that reads two files leaves most tables as they are
                 finished[table] = self._build(table)
             for table, tmp in finished.items():
                 os.replace(tmp, self.out_dir / f"{table}.parquet")
@@ -473,6 +476,32 @@ class OutputWriter:
             for tmp in finished.values():
                 tmp.unlink(missing_ok=True)
             self.discard()
+
+    def _already_current(self, table: str) -> bool:
+        """Whether `table` on disk is already what _build would write, so that it need not be
+        written again: this run staged no rows for it (the caller knows), none of its rows
+        came from an input this run replaced or removed, it is of this schema version, and
+        (documents) its validity holds for the run date. Costs a read of one column."""
+        path = self.out_dir / f"{table}.parquet"
+        if not path.exists():
+            return False
+        try:
+            parquet = pq.ParquetFile(path)
+            if (parquet.schema_arrow.metadata or {}).get(b"schema_version", b"").decode() != SCHEMA_VERSION:
+                return False
+            if self.replaced_sources:
+                sources = parquet.read(columns=["source_file"]).column(0)
+                drop = pa.array(sorted(self.replaced_sources), type=pa.string())
+                if pc.any(pc.is_in(sources, value_set=drop)).as_py():
+                    return False
+            if table == "documents":
+                as_of_column = parquet.read(columns=["validity_as_of"]).column(0)
+                days = pc.min_max(as_of_column).as_py()
+                return as_of_column.null_count == 0 and (len(as_of_column) == 0
+                                                         or days["min"] == days["max"] == self.as_of)
+        except Exception:  # unreadable: _build says so, naming the file
+            return False
+        return True
 
     def _build(self, table: str) -> Path:
         """The new table as a temporary file beside the old one: kept rows, then new."""

@@ -70,6 +70,20 @@ def test_a_changed_input_is_read_again_and_its_old_rows_are_replaced(inputs, tmp
     assert_same_tables(out, fresh(inputs, tmp_path))
 
 
+def test_a_changed_input_rewrites_only_the_tables_its_rows_are_in(inputs, tmp_path):
+    # a nightly run that finds one changed file should not rewrite every table (issue 19)
+    out = tmp_path / "out"
+    extract(inputs, out)
+    written = {p.name: p.stat().st_mtime_ns for p in out.glob("*.parquet")}
+    with (inputs / "empty.pdf").open("ab") as pdf:
+        pdf.write(b"\n% changed\n")  # still an empty PDF: its one errors row again, no other row
+    summary = extract(inputs, out)
+    assert (summary.files_read, summary.files_failed) == (0, 1)
+    rewritten = {p.name for p in out.glob("*.parquet") if p.stat().st_mtime_ns != written[p.name]}
+    assert rewritten == {"errors.parquet", "manifest.parquet"}
+    assert_same_tables(out, fresh(inputs, tmp_path))
+
+
 def test_a_deleted_input_loses_its_rows_in_every_table(inputs, tmp_path):
     out = tmp_path / "out"
     extract(inputs, out)
