@@ -141,11 +141,18 @@ def to_arrow(table: str, rows: Iterable[dict]) -> pa.Table:
     """Rows cast to the table's declared schema (freeze: unknown columns are errors)."""
     schema = SCHEMAS[table]
     rows = list(rows)
-    names = set(schema.names)
-    for row in rows:
-        unknown = set(row) - names
-        if unknown:
-            raise SchemaViolation(f"table {table!r} has no column {sorted(unknown)[0]!r}")
+    unknown = set().union(*rows) - set(schema.names)
+    if unknown:
+        raise SchemaViolation(f"table {table!r} has no column {sorted(unknown)[0]!r}")
+    try:  # Arrow's own conversion of the rows, twice as fast as a list per column ...
+        converted = pa.Table.from_pylist(rows, schema=schema)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):
+        pass  # ... which does not say which column failed: the loop below does
+    else:
+        for field, column in zip(schema, converted.columns, strict=True):
+            if not field.nullable and column.null_count:
+                raise SchemaViolation(f"table {table!r} column {field.name!r} must not be null")
+        return converted
     columns = {}
     for field in schema:
         values = [row.get(field.name) for row in rows]
