@@ -170,7 +170,7 @@ def read_existing(path: Path, table: str) -> pa.Table | None:
     if not path.exists():
         return None
     try:
-        existing = pq.read_table(path)
+        existing = pq.ParquetFile(path).read()  # read_table imports pyarrow.dataset (half a second)
     except Exception as exc:
         raise OutputError(f"{path} is not a readable Parquet file ({exc}); move it away or rerun into "
                           "an empty folder") from exc
