@@ -12,13 +12,12 @@ read_pieces() does the same span by span for a page given as the PDFium engine's
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import pairwise
 
 from .columns import _gutter, _order_lines
 from .limits import page_fits
 from .page import PageContent
-from .rows import _FIRST_TOP, ROW_TOLERANCE, Line, _summarise, _text_of, group_rows
-from .spans import _SPAN_TOP_X0, _SPAN_X0, _row_text, _Span, _spans, _summarise_spans, _take_tables
+from .rows import _FIRST_TOP, Line, _summarise, _text_of, group_rows
+from .spans import _Span, _span_rows, _summarise_spans, _take_tables
 from .tables import RuledTable, _inside_any, _is_cell_table, ruled_table_rows, ruled_tables
 
 # --- tuning knobs (fractions of the font size unless said otherwise) -------------------
@@ -62,6 +61,11 @@ def read_page(page: PageContent) -> PageLines:
     return PageLines(page.number, header, footer, tuple(lines), gutter)
 
 
+def _line_text(line: Line | None) -> str:
+    """A row's _text_of, from its line (None when it has no text)."""
+    return line.text if line is not None else ""
+
+
 def _page_gutter(page: PageContent, runs: list[list[tuple[float, float]]]) -> float | None:
     """The page's column gutter; none on a page larger than PDF allows, which is read as one
     column (parsers.pdf.read_pages says so in a warning)."""
@@ -74,44 +78,19 @@ def read_pieces(page: PageContent, tables: list[RuledTable]) -> PageLines | None
     pieces, table_rows = page.pieces, []
     if any(map(_is_cell_table, tables)):
         pieces, table_rows = _take_tables(pieces, tables)
-    spans = _spans(pieces)
-    if spans is None:
+    inked = _span_rows(pieces)
+    if inked is None:
         return None
-    # group_rows: characters sorted by top then x0 come as whole spans in that order if the
-    # spans of one top do not overlap
-    spans.sort(key=_SPAN_TOP_X0)
-    for before, after in pairwise(spans):
-        if before.top == after.top and not before.x0s[-1] < after.x0:
-            return None
-    rows: list[list[_Span]] = []
-    row: list[_Span] = []
-    first_top = first_size = 0.0
-    for span in spans:  # as group_rows does it for the span's first character
-        tolerance = ROW_TOLERANCE * (span.size if span.size > first_size else first_size)
-        if row and -tolerance <= span.top - first_top <= tolerance:
-            row.append(span)
-        else:
-            row = [span]
-            rows.append(row)
-            first_top, first_size = span.top, span.size
-    inked: list[list] = []
-    for row in rows:
-        if not any(span.text for span in row):
-            continue
-        row.sort(key=_SPAN_X0)  # left to right, character by character if they do not overlap
-        for before, after in pairwise(row):
-            if not before.x0s[-1] < after.x0:
-                return None
-        inked.append(row)
     # from here on as read_page, for rows of spans and the tables' rows of cells (Chars)
     rows = sorted(inked + table_rows, key=_FIRST_TOP)
+    # every row's summary, the header's and footer's too: a row's _text_of is its line's text
+    summaries = [_summarise_spans(row) if type(row[0]) is _Span else _summarise(row) for row in rows]
     header = footer = None
     if rows and rows[0][0].bottom < page.height * HEADER_BAND:
-        header = _row_text(rows[0])
+        header = _line_text(summaries[0][0])
     if rows and len(rows) > (header is not None) and rows[-1][0].top > page.height * (1 - FOOTER_BAND):
-        footer = _row_text(rows[-1])
-    body = rows[1 if header is not None else 0: -1 if footer is not None else None]
-    summaries = [_summarise_spans(row) if type(row[0]) is _Span else _summarise(row) for row in body]
+        footer = _line_text(summaries[-1][0])
+    body = slice(1 if header is not None else 0, -1 if footer is not None else None)
+    rows, summaries = rows[body], summaries[body]
     gutter = _page_gutter(page, [runs for _line, runs in summaries])
-    lines = _order_lines(body, summaries, gutter)
-    return PageLines(page.number, header, footer, tuple(lines), gutter)
+    return PageLines(page.number, header, footer, tuple(_order_lines(rows, summaries, gutter)), gutter)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from operator import itemgetter
 
 from pipeline.patterns import TOC_LEADER
 from pipeline.records import PageSpan
@@ -51,34 +52,54 @@ class Margins:
     def measure(cls, pages: list[PageLines]) -> Margins:
         gutters = sorted(p.gutter for p in pages if p.gutter is not None)
         gutter = gutters[len(gutters) // 2] if gutters else None
+        all_lines = [line for page in pages for line in page.lines]
         regions: dict[str, list[Line]] = {}
-        for page in pages:
-            for line in page.lines:
+        if gutter is None:  # every line is in the region "page" (_region)
+            if all_lines:
+                regions["page"] = all_lines
+        else:
+            for line in all_lines:
                 regions.setdefault(_region(line, gutter), []).append(line)
         edges = {}
         for region, lines in regions.items():
             needed = max(MIN_MARGIN_LINES, MIN_MARGIN_SHARE * len(lines))
-            starts = _peaks((line.x0 for line in lines), needed)
-            ends = _peaks((line.x1 for line in lines), needed)
+            starts = _peaks(map(_X0, lines), needed)
+            ends = _peaks(map(_X1, lines), needed)
             edges[region] = (min(starts), max(ends))
-        sizes = Counter(line.size for page in pages for line in page.lines)
-        feet = [max(line.bottom for line in page.lines) for page in pages if page.lines]
+        sizes = Counter(map(_SIZE, all_lines))
+        feet = [max(map(_BOTTOM, page.lines)) for page in pages if page.lines]
         return cls(gutter, edges,
                    body_size=sizes.most_common(1)[0][0] if sizes else 0.0,
                    foot=max(_peaks(feet, max(2, len(feet) // 3))) if feet else 0.0)
 
+    def edges_of(self, line: Line) -> tuple[float | None, float | None]:
+        """The (left, right) margins of the line's region; None, None if it has none."""
+        return self.edges.get(_region(line, self.gutter), _NO_EDGES)
+
     def flush_left(self, line: Line) -> bool:
         """Starts at the margin: not indented (a new paragraph) and not centred."""
-        left, _ = self.edges.get(_region(line, self.gutter), (None, None))
-        return left is not None and abs(line.x0 - left) <= EDGE_TOLERANCE * line.size * 0.5
+        return _flush_left(line, self.edges_of(line)[0])
 
     def full_right(self, line: Line) -> bool:
-        _, right = self.edges.get(_region(line, self.gutter), (None, None))
-        return right is not None and line.x1 >= right - EDGE_TOLERANCE * line.size
+        return _full_right(line, self.edges_of(line)[1])
 
     def centred(self, line: Line) -> bool:
-        left, right = self.edges.get(_region(line, self.gutter), (None, None))
+        left, right = self.edges_of(line)
         return left is not None and abs((line.x0 + line.x1) - (left + right)) / 2 <= CENTRE_TOLERANCE * line.size
+
+
+_NO_EDGES = (None, None)
+_X0, _X1, _SIZE, _BOTTOM = itemgetter(1), itemgetter(2), itemgetter(3), itemgetter(5)  # of a Line
+
+
+def _flush_left(line: Line, left: float | None) -> bool:
+    """Margins.flush_left, given the line's left margin."""
+    return left is not None and abs(line.x0 - left) <= EDGE_TOLERANCE * line.size * 0.5
+
+
+def _full_right(line: Line, right: float | None) -> bool:
+    """Margins.full_right, given the line's right margin."""
+    return right is not None and line.x1 >= right - EDGE_TOLERANCE * line.size
 
 
 def _region(line: Line, gutter: float | None) -> str:
@@ -93,7 +114,11 @@ def _region(line: Line, gutter: float | None) -> str:
 
 def _peaks(values, needed: float) -> list[float]:
     """Positions (to the point) shared by at least `needed` values; the commonest if none is."""
-    counts = Counter(round(v) for v in values)
+    counts: Counter[int] = Counter()
+    # lines share their x0s and x1s: each distinct value is rounded once (in the order first
+    # met, so the counts and their order are those of rounding every value)
+    for value, n in Counter(values).items():
+        counts[round(value)] += n
     found = [float(v) for v, n in counts.items() if n >= needed]
     return found or [float(counts.most_common(1)[0][0])]
 
@@ -111,14 +136,24 @@ def continues(prev: Line, nxt: Line, margins: Margins) -> bool:
 
 def _stands_alone(line: Line) -> bool:
     """A table row or a 目录 entry: never joined to the line before or after."""
-    return "\t" in line.text or TOC_LEADER.search(line.text) is not None
+    text = line.text
+    # TOC_LEADER needs a dot leader: most lines have none, and three substring tests are
+    # some ten times faster than the pattern's search over the line
+    return "\t" in text or ("...." in text or "……" in text or "····" in text) \
+        and TOC_LEADER.search(text) is not None
 
 
 def _joins(prev: Line, nxt: Line, margins: Margins) -> bool:
     """continues(), for two lines neither of which stands alone."""
+    return _joins_at(prev, margins.edges_of(prev), nxt, margins.edges_of(nxt), margins)
+
+
+def _joins_at(prev: Line, prev_edges: tuple, nxt: Line, next_edges: tuple, margins: Margins) -> bool:
+    """_joins, given each line's Margins.edges_of (assemble finds them once a line)."""
     if abs(prev.size - nxt.size) >= 0.5:
         return False
-    return (margins.full_right(prev) and margins.flush_left(nxt)) or wrapped_heading(prev, nxt, margins)
+    return (_full_right(prev, prev_edges[1]) and _flush_left(nxt, next_edges[0])) \
+        or wrapped_heading(prev, nxt, margins)
 
 
 def wrapped_heading(prev: Line, nxt: Line, margins: Margins) -> bool:
@@ -144,6 +179,9 @@ def assemble(pages: list[PageLines]) -> tuple[str, tuple[PageSpan, ...]]:
     length = 0
     prev: Line | None = None
     prev_alone = False  # _stands_alone(prev), found once per line
+    prev_edges = _NO_EDGES  # margins.edges_of(prev), likewise
+    # without a gutter every line is in the region "page" (_region): its edges are every line's
+    one_region = margins.edges.get("page", _NO_EDGES) if margins.gutter is None else None
     for page in pages:
         lines = list(page.lines)
         if page.header and header_signature(page.header) not in headers:
@@ -153,16 +191,17 @@ def assemble(pages: list[PageLines]) -> tuple[str, tuple[PageSpan, ...]]:
         start = length
         for line in lines:
             alone = _stands_alone(line)
+            edges = margins.edges_of(line) if one_region is None else one_region
             if prev is None:
                 sep = ""
-            elif not (prev_alone or alone) and _joins(prev, line, margins):  # continues()
+            elif not (prev_alone or alone) and _joins_at(prev, prev_edges, line, edges, margins):  # continues()
                 # a Latin word wrapped at the line end keeps its space; CJK text has none
                 sep = " " if _latin_end(prev.text) and _latin_end(line.text[:1]) else ""
             else:
                 sep = "\n"
             parts.append(sep + line.text)
             length += len(sep) + len(line.text)
-            prev, prev_alone = line, alone
+            prev, prev_alone, prev_edges = line, alone, edges
         spans.append(PageSpan(page.number, start, length, ocr=page.ocr))
     return "".join(parts), tuple(spans)
 
