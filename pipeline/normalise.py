@@ -33,11 +33,11 @@ import dataclasses
 import operator
 import re
 import unicodedata
-from bisect import bisect_left
-from collections.abc import Callable, Mapping
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
-from itertools import compress
+from itertools import repeat
 
 import regex
 
@@ -48,16 +48,127 @@ from pipeline.records import PageSpan, RawIssue
 # --- mapped text ------------------------------------------------------------------------------
 
 
+class Origin(Sequence):
+    """For each character of a text, the offset in the original text it came from, kept as
+    runs: characters that come from consecutive offsets (step 1), or all from one (step 0:
+    what a replacement of another length maps to). An edit copies and cuts runs, not every
+    offset: a gazette of 300,000 characters has a few thousand runs, and rebuilding a tuple of
+    every offset at each step of the chain was about a third of the normaliser's time.
+
+    The offsets never decrease along the text (edits delete, or map a replacement to the
+    first offset of what it replaced), so `bisect_left` can look for a run, then in it.
+    """
+
+    __slots__ = ("_starts", "_bases", "_steps", "_length", "_lasts")
+
+    def __init__(self, starts: list[int], bases: list[int], steps: list[int], length: int):
+        self._starts, self._bases, self._steps, self._length = starts, bases, steps, length
+        self._lasts: list[int] | None = None  # each run's last offset, for bisect_left
+
+    @classmethod
+    def identity(cls, length: int) -> Origin:
+        return cls([0], [0], [1], length) if length else cls([], [], [], 0)
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return tuple(self)[i]
+        if i < 0:
+            i += self._length
+        if not 0 <= i < self._length:
+            raise IndexError("origin index out of range")
+        k = bisect_right(self._starts, i) - 1
+        return self._bases[k] + (i - self._starts[k]) * self._steps[k]
+
+    def _ends(self) -> list[int]:
+        return self._starts[1:] + [self._length] if self._starts else []
+
+    def __iter__(self):
+        ends = self._ends()
+        for start, end, base, step in zip(self._starts, ends, self._bases, self._steps, strict=True):
+            yield from range(base, base + end - start) if step else repeat(base, end - start)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Origin | tuple | list) and len(self) == len(other) and tuple(self) == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))  # as the tuple it equals
+
+    def __repr__(self) -> str:
+        return f"Origin({tuple(self)!r})"
+
+    def bisect_left(self, value: int) -> int:
+        """bisect.bisect_left(self, value): the first index whose offset is `value` or more."""
+        if self._lasts is None:
+            ends = self._ends()
+            self._lasts = [base + (end - start - 1) * step for start, end, base, step
+                           in zip(self._starts, ends, self._bases, self._steps, strict=True)]
+        k = bisect_left(self._lasts, value)
+        if k == len(self._lasts):
+            return self._length
+        return self._starts[k] + (max(0, value - self._bases[k]) if self._steps[k] else 0)
+
+
+class _OriginBuilder:
+    """An Origin put together from pieces of others, in order."""
+
+    def __init__(self):
+        self.starts: list[int] = []
+        self.bases: list[int] = []
+        self.steps: list[int] = []
+        self.length = 0
+
+    def _add(self, base: int, step: int, count: int) -> None:
+        if count <= 0:
+            return
+        if count == 1:
+            step = 1  # one character: either step; 1 lets it join a run of consecutive offsets
+        if self.starts:
+            last_base, last_step, last_count = self.bases[-1], self.steps[-1], self.length - self.starts[-1]
+            if step == last_step == 1 and base == last_base + last_count:
+                self.length += count
+                return
+            if step == 0 and base == last_base and (last_step == 0 or last_count == 1):
+                self.steps[-1] = 0
+                self.length += count
+                return
+        self.starts.append(self.length)
+        self.bases.append(base)
+        self.steps.append(step)
+        self.length += count
+
+    def extend(self, origin: Origin, start: int, end: int) -> None:
+        """Append origin[start:end]."""
+        if start >= end:
+            return
+        starts, bases, steps = origin._starts, origin._bases, origin._steps
+        k = bisect_right(starts, start) - 1
+        while k < len(starts) and starts[k] < end:
+            run_end = starts[k + 1] if k + 1 < len(starts) else origin._length
+            low, high = max(start, starts[k]), min(end, run_end)
+            self._add(bases[k] + (low - starts[k]) * steps[k], steps[k], high - low)
+            k += 1
+
+    def repeat(self, offset: int, count: int) -> None:
+        """Append `count` characters that all come from `offset`."""
+        self._add(offset, 0, count)
+
+    def build(self) -> Origin:
+        return Origin(self.starts, self.bases, self.steps, self.length)
+
+
 @dataclass(frozen=True, slots=True)
 class MappedText:
     """Text plus, for each character, the offset in the original text it came from."""
 
     text: str
-    origin: tuple[int, ...]
+    origin: Origin
 
     @classmethod
     def of(cls, text: str) -> MappedText:
-        return cls(text, tuple(range(len(text))))
+        return cls(text, Origin.identity(len(text)))
 
     def __post_init__(self):
         if len(self.origin) != len(self.text):
@@ -70,7 +181,7 @@ class MappedText:
         one maps each new character to the first character of what it replaced.
         """
         parts: list[str] = []
-        origin: list[int] = []
+        origin = _OriginBuilder()
         pos = 0
         changed = False
         for match in pattern.finditer(self.text):
@@ -80,26 +191,30 @@ class MappedText:
                 continue
             changed = True
             parts.append(self.text[pos:start])
-            origin.extend(self.origin[pos:start])
+            origin.extend(self.origin, pos, start)
             parts.append(new)
             if len(new) == end - start:
-                origin.extend(self.origin[start:end])
+                origin.extend(self.origin, start, end)
             else:
                 anchor = self.origin[start] if start < len(self.origin) else self._end()
-                origin.extend([anchor] * len(new))
+                origin.repeat(anchor, len(new))
             pos = end
         if not changed:
             return self
         parts.append(self.text[pos:])
-        origin.extend(self.origin[pos:])
-        return MappedText("".join(parts), tuple(origin))
+        origin.extend(self.origin, pos, len(self.text))
+        return MappedText("".join(parts), origin.build())
 
     def drop(self, chars: rules.CharSet) -> MappedText:
         """The text without the characters of `chars`; the others keep their origins."""
         if chars.run.search(self.text) is None:
             return self
-        kept = map(operator.not_, map(chars.chars.__contains__, self.text))  # both maps run in C
-        return MappedText(chars.run.sub("", self.text), tuple(compress(self.origin, kept)))
+        origin, pos = _OriginBuilder(), 0
+        for run in chars.run.finditer(self.text):
+            origin.extend(self.origin, pos, run.start())
+            pos = run.end()
+        origin.extend(self.origin, pos, len(self.text))
+        return MappedText(chars.run.sub("", self.text), origin.build())
 
     def translate(self, chars: CharMap) -> MappedText:
         """`str.translate` with one-character values: positions do not move."""
@@ -113,8 +228,8 @@ class MappedText:
         """Page spans of the original text, moved onto this text."""
         moved = []
         for span in spans:
-            start = bisect_left(self.origin, span.start)
-            end = bisect_left(self.origin, span.end)
+            start = self.origin.bisect_left(span.start)
+            end = self.origin.bisect_left(span.end)
             moved.append(replace(span, start=start, end=end))
         if moved:  # the last page runs to the end whatever was appended
             moved[-1] = replace(moved[-1], end=len(self.text))
@@ -211,11 +326,15 @@ _WORD_TAIL = regex.compile(r"^\p{Han}[、，,；;。]")
 # TOC_LEADER ends in a page number (and maybe a bracket or spaces): a line that ends in
 # anything else is not searched for it, which spares the search on nearly every line.
 _PAGE_NUMBER_END = frozenset("0123456789)）")
+# ... and it holds one of these runs. The line is the paragraph joined so far, which grows
+# line by line: a substring test is many times cheaper than the search over it.
+_LEADER_RUNS = ("....", "……", "····")
 
 
 def _ends_in_toc_leader(line: str) -> bool:
     last = line[-1]
-    return (last in _PAGE_NUMBER_END or last.isspace()) and TOC_LEADER.search(line) is not None
+    return ((last in _PAGE_NUMBER_END or last.isspace()) and any(run in line for run in _LEADER_RUNS)
+            and TOC_LEADER.search(line) is not None)
 
 
 def ends_paragraph(line: str, next_line: str, *, trust_breaks: bool = False) -> bool:
@@ -303,7 +422,11 @@ def detect_script(text: str) -> str:
     """`hant` when more characters change under t2s than under s2t, else `hans`. Characters
     that print nothing are no script's, and between two characters they hide OpenCC's phrases:
     they are left out."""
-    text = rules.without_invisible(text)
+    return _script_of_visible(rules.without_invisible(text))
+
+
+def _script_of_visible(text: str) -> str:
+    """detect_script of a text without invisible characters."""
     traditional = _changed_chars(text, _opencc("t2s").convert(text))
     if traditional == 0:  # simplified text (most inputs): s2t, the slower direction, cannot tip it
         return "hans"
@@ -354,14 +477,14 @@ def join_broken_lines(text: MappedText, *, trust_breaks: bool = False) -> Mapped
         line_start = newline_at + 1
     if not breaks:
         return text
-    parts, origin, pos = [], [], 0
+    parts, origin, pos = [], _OriginBuilder(), 0
     for cut in breaks:
         parts.append(text.text[pos:cut])
-        origin.extend(text.origin[pos:cut])
+        origin.extend(text.origin, pos, cut)
         pos = cut + 1
     parts.append(text.text[pos:])
-    origin.extend(text.origin[pos:])
-    return MappedText("".join(parts), tuple(origin))
+    origin.extend(text.origin, pos, len(text.text))
+    return MappedText("".join(parts), origin.build())
 
 
 # A run of at least this many paragraphs printed twice, covering at least this share of
@@ -395,7 +518,10 @@ def drop_repeated_article(text: MappedText) -> MappedText:
 
 
 def _cut(text: MappedText, begin: int, end: int) -> MappedText:
-    return MappedText(text.text[:begin] + text.text[end:], text.origin[:begin] + text.origin[end:])
+    origin = _OriginBuilder()
+    origin.extend(text.origin, 0, begin)
+    origin.extend(text.origin, end, len(text.text))
+    return MappedText(text.text[:begin] + text.text[end:], origin.build())
 
 
 # The declared order of the chain (see the module docstring for why this order).
@@ -408,9 +534,17 @@ NORMALISATION_CHAIN: tuple[Callable[[MappedText], MappedText], ...] = (
 def normalise_text(text: str, *, script: str | None = None, line_breaks: str = "unknown") -> MappedText:
     """Run the chain over one text. `script` skips detection; `line_breaks` says which
     line breaks may be re-joined (see records.LINE_BREAKS)."""
-    script = script or detect_script(text)
-    mapped = MappedText.of(text)
-    for step in NORMALISATION_CHAIN:
+    return _normalised_with_script(text, line_breaks, script)[0]
+
+
+def _normalised_with_script(text: str, line_breaks: str, script: str | None = None) -> tuple[MappedText, str]:
+    """normalise_text, and the script it took (detected when `script` is None). The chain's
+    first step, remove_invisible, runs before the detection, which needs the text without
+    those characters too: the scan of the whole text for them is made once, not twice."""
+    first, *rest = NORMALISATION_CHAIN
+    mapped = first(MappedText.of(text))
+    script = script or _script_of_visible(mapped.text)
+    for step in rest:
         if step is to_simplified and script != "hant":
             continue
         if step is join_broken_lines:
@@ -419,7 +553,7 @@ def normalise_text(text: str, *, script: str | None = None, line_breaks: str = "
             mapped = join_broken_lines(mapped, trust_breaks=line_breaks == "layout")
             continue
         mapped = step(mapped)
-    return mapped
+    return mapped, script
 
 
 def normalise_value(value: str, script: str) -> str:
@@ -429,8 +563,7 @@ def normalise_value(value: str, script: str) -> str:
 
 def normalise(raw: RawIssue) -> RawIssue:
     """The stage: a RawIssue with normalised text, page spans moved, metadata cleaned."""
-    script = detect_script(raw.text)
-    mapped = normalise_text(raw.text, script=script, line_breaks=raw.line_breaks)
+    mapped, script = _normalised_with_script(raw.text, raw.line_breaks)
     return dataclasses.replace(
         raw,
         text=mapped.text,

@@ -8,6 +8,7 @@ through pipeline.numerals. A number that is part of a name or a code is not a qu
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -25,7 +26,8 @@ UNMAGNIFIED_BASES = ("%", "‰", "倍", "个百分点")
 # may stand after the slash besides the table's units.
 PER_UNITS = ("年", "月", "日", "天", "小时", "秒")
 
-_NUMBER = regex.compile(r"[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千]+")
+_NUMERALS = "零〇一二两三四五六七八九十百千"
+_NUMBER = regex.compile(rf"[0-9]+(?:,[0-9]{{3}})*(?:\.[0-9]+)?|[{_NUMERALS}]+")
 # Before a number: a letter or digit (FP16), an ordinal (第53次), a joiner (20+6, 3-5, 1:1).
 _NOT_AFTER = "+＋-—–~～/:：#.第"
 _GLOSSED = regex.compile(r"(?P<words>[\p{Han}/]{1,14})[(（](?P<symbol>[A-Za-z][A-Za-z0-9/ ]{0,10})[)）]")
@@ -70,7 +72,7 @@ class Quantity:
 
 
 @cache
-def _units() -> tuple[dict[str, Unit], dict[str, tuple[str, Unit]], regex.Pattern]:
+def _units() -> tuple[dict[str, Unit], dict[str, tuple[str, Unit]], regex.Pattern, regex.Pattern]:
     chinese, latin = {}, {}
     for written, value in rules.table("measure_units.tsv").items():
         factor, base, *currency = value.split()
@@ -79,7 +81,7 @@ def _units() -> tuple[dict[str, Unit], dict[str, tuple[str, Unit]], regex.Patter
             latin[written.casefold()] = (written, unit)
         else:
             chinese[written] = unit
-    return chinese, latin, _chinese_unit_pattern(chinese)
+    return chinese, latin, _chinese_unit_pattern(chinese), _unit_start_pattern(chinese)
 
 
 def _chinese_unit_pattern(chinese: dict[str, Unit]) -> regex.Pattern:
@@ -94,9 +96,28 @@ def _chinese_unit_pattern(chinese: dict[str, Unit]) -> regex.Pattern:
                          f"(?:{longest_first(magnified)})|(?:{longest_first(chinese)})")
 
 
+def _unit_start_pattern(chinese: dict[str, Unit]) -> regex.Pattern:
+    """What must stand where a unit starts for _unit_at to find one there: the first character
+    of a table unit or a magnitude, a Latin letter, or a glossed unit (its words and bracket).
+    Most numbers have none (二是, 2024年, 第3号): this one match rules them out
+    instead of _unit_at's three matches and its Python around them."""
+    firsts = sorted({written[0] for written in chinese} | {magnitude[0] for magnitude in MAGNITUDES})
+    return regex.compile(f"{'|'.join(map(regex.escape, firsts))}|[A-Za-z]|{_GLOSSED.pattern}")
+
+
+@cache
+def _number_before_unit() -> re.Pattern:
+    """The last character of a number (a digit or a numeral) with what may start a unit right
+    after it (a superset of _unit_start_pattern): a text without one has no quantity, and four
+    sentences in five have none (一是, 进一步, 2024年), so one search spares them the Python loop
+    over their numbers. `re`, and one character, not the number: it scans ~3x faster."""
+    firsts = "".join(sorted({written[0] for written in _units()[0]} | {magnitude[0] for magnitude in MAGNITUDES}))
+    return re.compile(f"[0-9{_NUMERALS}](?:[{re.escape(firsts)}A-Za-z]|.{{1,14}}[(（])")
+
+
 def _chinese_unit(text: str, at: int) -> tuple[str, Unit, int] | None:
     """The longest table unit at `at`, with a magnitude before it if any: (written, unit, end)."""
-    chinese, _, pattern = _units()
+    chinese, _, pattern, _ = _units()
     match = pattern.match(text, at)
     if match is None:
         return None
@@ -108,7 +129,7 @@ def _chinese_unit(text: str, at: int) -> tuple[str, Unit, int] | None:
 
 def _unit_at(text: str, at: int) -> tuple[str, Unit, int] | None:
     """The unit written at `at` (after a number): (unit as written, Unit, end offset)."""
-    _, latin, _ = _units()
+    _, latin, _, _ = _units()
     glossed = _GLOSSED.match(text, at)
     if glossed:
         symbol = glossed.group("symbol").replace(" ", "")
@@ -139,11 +160,16 @@ def _unit_at(text: str, at: int) -> tuple[str, Unit, int] | None:
 
 def find_quantities(text: str) -> list[Quantity]:
     """Every number with a unit in `text`, in order."""
-    found = []
+    found: list[Quantity] = []
+    if not _number_before_unit().search(text):
+        return found
+    may_start_unit = _units()[3]
     for match in _NUMBER.finditer(text):
         start, end = match.span()
         before = text[start - 1] if start else ""
         if before and (before.isascii() and before.isalnum() or before in _NOT_AFTER):
+            continue
+        if not may_start_unit.match(text, end):
             continue
         unit = _unit_at(text, end)
         if unit is None:

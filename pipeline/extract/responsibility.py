@@ -75,7 +75,6 @@ _ASSIGNING = regex.compile(rf"^(?:{rules.alternation(_WORDS, 'subject')})?由(?P
 _CITY = regex.compile(r"^(?:中共)?(?P<city>\p{Han}{2,4}?市)")
 _PROVINCE = regex.compile(r"^(?:中共)?(?P<province>\p{Han}{2,3}?省)")
 _ALIAS = regex.compile(r"^(?P<main>.+?)(?P<alias>[〔(（\[［][^〔(（\[［]+[〕)）\]］])$")
-_BRACKET_OR_BREAK = re.compile(f"[{re.escape(OPENING + CLOSING)}\n]")
 _BRACKET = re.compile(f"[{re.escape(OPENING + CLOSING)}]")
 _LIST_OPENING = re.compile(r"[(（\[［【〔]")
 _MAY_NAME_UNITS = regex.compile(rf"{rules.alternation('unit_labels.tsv')}|{rules.alternation('unit_roles.tsv')}")
@@ -105,23 +104,37 @@ class UnitList:
 def find_parentheses(text: str) -> list[UnitList]:
     """The bracketed lists of a text: labelled ones wherever they stand, unlabelled ones where they close a task."""
     found: list[UnitList] = []
-    closings = _closings(text)
-    for match in _LIST_OPENING.finditer(text):
-        if found and match.start() < found[-1].span.end:
-            continue  # a bracket inside a list (an alias) is part of it
-        end = closings.get(match.start())
-        if end is None:
-            continue
-        content = text[match.start() + 1:end - 1]
-        if not _MAY_NAME_UNITS.search(content):
-            continue
-        labelled = bool(_LABEL.match(content))
-        if not labelled and not _AFTER_A_LIST.match(text, end):
-            continue
-        unit_list = read_list(content, Span(match.start(), end, text[match.start():end]), bodies_only=not labelled)
-        if unit_list is not None:
-            found.append(unit_list)
+    for line_start, line_end in _lines_naming_units(text):
+        closings = _closings(text, line_start, line_end)
+        for match in _LIST_OPENING.finditer(text, line_start, line_end):
+            if found and match.start() < found[-1].span.end:
+                continue  # a bracket inside a list (an alias) is part of it
+            end = closings.get(match.start())
+            if end is None:
+                continue
+            content = text[match.start() + 1:end - 1]
+            if not _MAY_NAME_UNITS.search(content):
+                continue
+            labelled = bool(_LABEL.match(content))
+            if not labelled and not _AFTER_A_LIST.match(text, end):
+                continue
+            unit_list = read_list(content, Span(match.start(), end, text[match.start():end]), bodies_only=not labelled)
+            if unit_list is not None:
+                found.append(unit_list)
     return found
+
+
+def _lines_naming_units(text: str):
+    """(start, end) of each line that holds a label or a role word. A list's brackets pair within
+    their line, and its content holds such a word: the other lines (most of a text) are not
+    scanned for brackets at all."""
+    line_end = -1
+    for match in _MAY_NAME_UNITS.finditer(text):
+        if match.start() < line_end:
+            continue  # a line already given
+        line_end = text.find("\n", match.start())
+        line_end = len(text) if line_end < 0 else line_end
+        yield text.rfind("\n", 0, match.start()) + 1, line_end
 
 
 def find_assigning_sentences(doc: DocumentText) -> list[UnitList]:
@@ -137,19 +150,17 @@ def find_assigning_sentences(doc: DocumentText) -> list[UnitList]:
     return found
 
 
-def _closings(text: str) -> dict[int, int]:
-    """Each bracket opened and closed within its paragraph: its start -> its end (exclusive). One pass."""
+def _closings(text: str, start: int, end: int) -> dict[int, int]:
+    """Each bracket opened and closed within the line text[start:end]: its start -> its end (exclusive).
+    One pass; an unclosed bracket does not swallow the next paragraph."""
     pairs: dict[int, int] = {}
     stack: list[int] = []
-    for match in _BRACKET_OR_BREAK.finditer(text):  # the characters that matter, not all
-        i, ch = match.start(), match.group()
-        if ch in OPENING:
+    for match in _BRACKET.finditer(text, start, end):  # the characters that matter, not all
+        i = match.start()
+        if match.group() in OPENING:
             stack.append(i)
-        elif ch in CLOSING:
-            if stack:
-                pairs[stack.pop()] = i + 1
-        else:
-            stack.clear()  # an unclosed bracket does not swallow the next paragraph
+        elif stack:
+            pairs[stack.pop()] = i + 1
     return pairs
 
 

@@ -41,6 +41,7 @@ give theirs.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -56,7 +57,9 @@ from .text import DocumentText, Span, split_top_level
 _WORDS = "subsidy_words.tsv"
 
 
-_PAYS = regex.compile(rules.alternation("pay_words.tsv", "pays"))
+# _PAYS and _STANDARD_ANY are searched in every sentence: plain alternations of words,
+# which `re` finds twice as fast as `regex`.
+_PAYS = re.compile(rules.alternation("pay_words.tsv", "pays"))
 _GIVE = regex.compile(rules.alternation(_WORDS, "give", "once"))
 _GIVE_VERB = regex.compile(rules.alternation(_WORDS, "give"))
 # What a policy calls what it pays (subsidy_kinds.tsv): 补助, 奖励, 贴息 ...
@@ -75,7 +78,7 @@ _STANDARD_NAME = f"(?:{rules.alternation(_WORDS, 'standard_of')})(?:{rules.alter
 _STANDARD = regex.compile(
     f"(?P<name>{_STANDARD_NAME})(?:{_GLUE}*[：:]?(?:[^，,；;。：:]{{1,12}}?{_PER}+)?{_GLUE}*"
     f"|[^，,；;。]*?(?:{rules.alternation(_WORDS, 'raised_to')}){_GLUE}*)$")
-_STANDARD_ANY = regex.compile(_STANDARD_NAME)
+_STANDARD_ANY = re.compile(_STANDARD_NAME)
 # 1000元补贴，中级工1500元 / 每人每月800元、农村每人每月600元: the next item of a list of amounts
 _NEXT_ITEM = regex.compile(f"^(?:{_KINDS})?[、，,][^，,；;。：:0-9]{{0,8}}?{_PER}*{_GLUE}*$")
 _ITEM_END = regex.compile(f"(?:{_KINDS})?(?:[，,；;。、]|$)")  # not 其中50万元用于…
@@ -106,6 +109,9 @@ _LIST_JOIN = regex.compile(f"^\\s*(?:[(（]含[)）])?\\s*(?:[、]|{rules.altern
 _CONDITION = regex.compile(
     f"(?:^|[，,；;])\\s*(?:其中)?对(?P<who>[^；;。]+?)(?=(?:{rules.alternation(_WORDS, 'give', 'once', 'respectively', 'rate_lead', 'per')})"
     f"|[，,]\\s*(?:{rules.alternation(_WORDS, 'give', 'rate_lead', 'per')}))")
+# How a _CONDITION starts, tested first: the search for the whole of it tries the words
+# after every `对` it meets (针对, 对接 ...), which costs far more. (`re`'s \s holds regex's.)
+_CONDITION_OPENING = re.compile(r"(?:^|[，,；;])\s*(?:其中)?对")
 _CONDITION_END = regex.compile(f"[，,]\\s*(?:{rules.alternation(_WORDS, 'means', 'rate_lead')})")
 _TIER_VERB = regex.compile(f"^.*(?:{rules.alternation(_WORDS, 'tier_verb')})")
 _CLAUSE_LABEL = regex.compile(f"^(?P<label>[^的，,；;：:]+?)的(?:{rules.alternation(_WORDS, 'give', 'once')})")
@@ -345,6 +351,8 @@ def _last(matches):
 
 def _condition(text: str, at: int) -> str | None:
     """Who qualifies: the `对...` clause before the amount (`对新认定的国家级、省级制造业创新中心`)."""
+    if not _CONDITION_OPENING.search(text, 0, at):
+        return None  # most amounts have no `对` opening a clause before them
     found = None
     for match in _CONDITION.finditer(text[:at]):
         found = match.group("who")

@@ -12,6 +12,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 from pipeline.records import Document, PageSpan, Provenance, Section
 
@@ -83,6 +84,10 @@ def containing(spans: list[Span], starts: list[int], offset: int) -> Span:
 
 def split_top_level(text: str, marks: str) -> list[tuple[int, str]]:
     """`text` cut at `marks` outside brackets, as (offset, piece) with the marks removed."""
+    if not _any_of(OPENING + CLOSING).search(text):
+        # no bracket (most clauses and units): every mark cuts, and re.split cuts in C
+        pieces = _any_of(marks).split(text)
+        return list(zip(accumulate((len(piece) + 1 for piece in pieces[:-1]), initial=0), pieces, strict=True))
     pieces, start, depth = [], 0, 0
     for match in _any_of(OPENING + CLOSING + marks).finditer(text):
         i, ch = match.start(), match.group()
@@ -101,8 +106,7 @@ def inside_brackets(text: str, offset: int, brackets: str = "“”《》") -> b
     """Whether `offset` lies inside a pair of `brackets` (given as open, close, open, close ...)
     opened earlier on its line."""
     line_start = text.rfind("\n", 0, offset) + 1
-    pairs = {brackets[i]: brackets[i + 1] for i in range(0, len(brackets), 2)}
-    closers = set(pairs.values())
+    pairs, closers = _bracket_pairs(brackets)
     stack: list[str] = []
     for ch in _any_of(brackets).findall(text, line_start, offset):
         if ch in pairs and not (ch in closers and stack and stack[-1] == ch):
@@ -110,6 +114,14 @@ def inside_brackets(text: str, offset: int, brackets: str = "“”《》") -> b
         elif ch in closers and stack and stack[-1] == ch:
             stack.pop()
     return bool(stack)
+
+
+@lru_cache(maxsize=8)
+def _bracket_pairs(brackets: str) -> tuple[dict[str, str], frozenset[str]]:
+    """inside_brackets' opening -> closing map and closers, made once per `brackets` (it runs for
+    every number a target might be)."""
+    pairs = {brackets[i]: brackets[i + 1] for i in range(0, len(brackets), 2)}
+    return pairs, frozenset(pairs.values())
 
 
 def innermost_sections(sections) -> tuple[list[int], list[Section | None]]:
@@ -156,6 +168,8 @@ class DocumentText:
         self._section_bounds, self._innermost = innermost_sections(document.sections)
         self._page_starts = [p.start for p in pages]
         self._quantities: dict[tuple[int, int], tuple[Quantity, ...]] = {}
+        self._provenances: dict[tuple[int, int, str], Provenance] = {}
+        self._matches: dict[tuple, list] = {}
 
     def quantities(self, sentence: Span) -> tuple[Quantity, ...]:
         """find_quantities of one of the document's sentences (targets and subsidies both
@@ -165,6 +179,25 @@ class DocumentText:
         if found is None:
             found = self._quantities[key] = tuple(find_quantities(sentence.text))
         return found
+
+    def matches_before(self, pattern, start: int, end: int, limit: int) -> list:
+        """list(pattern.finditer(self.text, start, limit)) for a `pattern` without anchors or
+        lookarounds and start <= limit <= end: the matches of text[start:end], found once (a
+        paragraph is asked about at every number in it), up to the first that runs past
+        `limit`; from there the text is searched again as cut at `limit`. Matches before that
+        one are the same in the cut text (cutting it takes no way of matching away from them,
+        nor gives one), and the cut text has no other match before its start."""
+        key = (pattern, start, end)
+        found = self._matches.get(key)
+        if found is None:
+            found = self._matches[key] = list(pattern.finditer(self.text, start, end))
+        matches = []
+        for match in found:
+            if match.end() > limit:
+                matches += pattern.finditer(self.text, match.start(), limit)
+                break
+            matches.append(match)
+        return matches
 
     def sentence_at(self, offset: int) -> Span:
         return containing(self.sentences, self._sentence_starts, offset)
@@ -189,9 +222,16 @@ class DocumentText:
         return self.pages[i].page
 
     def provenance(self, span: Span) -> Provenance:
-        doc = self.document
-        return Provenance(doc_id=doc.doc_id, source_file=doc.source_file, page=self.page_at(span.start),
-                          char_start=span.start, char_end=span.end, evidence=span.text)
+        """The Provenance of a fact read in `span`. Facts of one sentence or list share it: it
+        is made once per span (Provenance is immutable), not once per fact."""
+        key = (span.start, span.end, span.text)
+        found = self._provenances.get(key)
+        if found is None:
+            doc = self.document
+            found = self._provenances[key] = Provenance(
+                doc_id=doc.doc_id, source_file=doc.source_file, page=self.page_at(span.start),
+                char_start=span.start, char_end=span.end, evidence=span.text)
+        return found
 
     def metadata_provenance(self, evidence: str) -> Provenance:
         doc = self.document

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from itertools import islice
 
 import regex
 
@@ -119,6 +120,11 @@ class Head:
     issuer_hint: str | None  # a 版头 (`嘉兴市人民政府文件`) names the issuer
 
 
+def _first_lines(lines: list[TextLine], count: int) -> list[TextLine]:
+    """The first `count` lines that are not blank, without stripping every line of the document."""
+    return list(islice((line for line in lines if line.text.strip()), count))
+
+
 def read_head(lines: list[TextLine]) -> Head:
     title_lines: list[str] = []
     title_done = False
@@ -126,7 +132,7 @@ def read_head(lines: list[TextLine]) -> Head:
     draft = False
     recipients = None
     band = None
-    for line in [line for line in lines if line.text.strip()][:HEAD_LINES]:
+    for line in _first_lines(lines, HEAD_LINES):
         text = line.text.strip()
         if number is None and title_lines and _ORDER_NUMBER_LINE.match(text) \
                 and _ORDER_HEADING.match("".join(title_lines)):
@@ -233,7 +239,7 @@ def page_title(stated: str | None, headline: str | None, lines: list[TextLine]) 
 def _title_runs(lines: list[TextLine]) -> list[str]:
     """Runs of consecutive title lines among a document's first lines, each joined."""
     runs, run = [], []
-    for line in [line for line in lines if line.text.strip()][:HEAD_LINES + 4]:
+    for line in _first_lines(lines, HEAD_LINES + 4):
         if is_title_line(line.text):
             if compact_key(line.text) != compact_key("".join(run)):  # printed twice, once
                 run.append(line.text.strip())
@@ -280,7 +286,7 @@ def order_issuer(heading: str | None) -> str | None:
 def order_subject(lines: list[TextLine]) -> str | None:
     """What an order (令) promulgates: the first 《name》 its text cites
     (`《专利代理条例》已经…通过，现将修订后的《专利代理条例》公布`)."""
-    for line in [line for line in lines if line.text.strip()][:HEAD_LINES]:
+    for line in _first_lines(lines, HEAD_LINES):
         match = _BOOK_TITLE.search(line.text)
         if match:
             return match.group("title").strip()
@@ -290,7 +296,7 @@ def order_subject(lines: list[TextLine]) -> str | None:
 def headnote_order(lines: list[TextLine]) -> DocNumber | None:
     """A reprinted regulation's 题注 (`(…国务院令第76号发布 …国务院令第588号修订)`) under its
     title: the last order it cites, the one that gave the text its present form."""
-    for line in [line for line in lines if line.text.strip()][:HEAD_LINES]:
+    for line in _first_lines(lines, HEAD_LINES):
         if HEADNOTE.match(line.text.strip()):
             undated = _FULL_DATE.sub(" ", line.text)  # `2018年11月6日中华人民共和国国务院令…`
             orders = [m.number for m in find_doc_numbers(undated) if m.number.year is None]

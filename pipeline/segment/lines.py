@@ -8,7 +8,7 @@ and keeps a map back to the text, so a title is found whatever its wrapping.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -70,13 +70,21 @@ class Compact:
     text: str
 
     @cached_property
-    def _built(self) -> tuple[str, list[int]]:
-        # Runs of kept characters, not characters one by one: a run's offsets are one range.
-        runs, origin = [], []
+    def _built(self) -> tuple[str, list[int], list[int], list[int]]:
+        # Runs of kept characters, not characters one by one: the key is their text, and a
+        # key offset maps back through its run (starting at key offset `keys[k]`, text offsets
+        # `starts[k]`..`ends[k]`), not through a list of every character's offset (building
+        # that list for a whole issue cost more than the searches made in it).
+        runs, keys, starts, ends = [], [], [], []
+        length = 0
         for run in _KEPT_RUN.finditer(self.text):
+            start, end = run.span()
             runs.append(run.group())
-            origin.extend(range(run.start(), run.end()))
-        return _folded("".join(runs)), origin
+            keys.append(length)
+            starts.append(start)
+            ends.append(end)
+            length += end - start
+        return _folded("".join(runs)), keys, starts, ends
 
     @property
     def key(self) -> str:
@@ -84,7 +92,20 @@ class Compact:
 
     @property
     def origin(self) -> list[int]:
-        return self._built[1]
+        _, _, starts, ends = self._built
+        return [i for start, end in zip(starts, ends, strict=True) for i in range(start, end)]
+
+    def _text_offset(self, at: int) -> int:
+        """`origin[at]`: the text offset of key offset `at`."""
+        _, keys, starts, _ = self._built
+        k = bisect_right(keys, at) - 1
+        return starts[k] + at - keys[k]
+
+    def _key_offset(self, start: int) -> int:
+        """How many kept characters stand before text offset `start` (bisect_right(origin, start - 1))."""
+        _, keys, starts, ends = self._built
+        k = bisect_left(starts, start) - 1  # the last run that starts before `start`
+        return keys[k] + min(ends[k], start) - starts[k] if k >= 0 else 0
 
     def find(self, needle: str, start: int = 0) -> int:
         """Offset in `text` where `needle` (compacted) occurs at or after text offset
@@ -92,16 +113,16 @@ class Compact:
         key = compact_key(needle)
         if not key:
             return -1
-        at = self.key.find(key, bisect_right(self.origin, start - 1))
-        return self.origin[at] if at >= 0 else -1
+        at = self.key.find(key, self._key_offset(start))
+        return self._text_offset(at) if at >= 0 else -1
 
     def find_all(self, needle: str, start: int = 0) -> list[int]:
         key = compact_key(needle)
-        found, at = [], bisect_right(self.origin, start - 1)
+        found, at = [], self._key_offset(start)
         while key:
             at = self.key.find(key, at)
             if at < 0:
                 break
-            found.append(self.origin[at])
+            found.append(self._text_offset(at))
             at += 1
         return found

@@ -53,14 +53,13 @@ numbering it holds at 1 (the first chapter itself).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import regex
 
 from pipeline.numerals import numeral_value
 from pipeline.records import Section
-
-from .lines import lines_of
 
 _CN = "零〇一二三四五六七八九十百千"
 _ARTICLE = regex.compile(rf"^第(?P<num>[{_CN}]{{1,7}}|[0-9]{{1,3}})(?P<kind>[章节条])"
@@ -81,6 +80,10 @@ MAX_SKIP = 2  # a heading may follow the last of its list by at most this much (
 # The characters a heading, a part, a note or a 目录 can open with: most lines are passed
 # over on this alone.
 _OPENS = frozenset("一二三四五六七八九十百(（0123456789第附注目")
+# The start of a line whose first character that is not a space is one of _OPENS: the
+# lines looked at, found in one scan instead of a Python step per line of the text. (`re`:
+# its \s is exactly what str.strip removes; regex's leaves out \x1c-\x1f.)
+_MAY_OPEN = re.compile(rf"(?m)^[^\S\n]*[{re.escape(''.join(sorted(_OPENS)))}]")
 _MARKER = regex.compile(
     r"^(?:(?P<part>附[件表])(?P<num>[0-9]{1,2}|[一二三四五六七八九十]{1,3})?(?P<sep>[:：.．])?"
     r"|(?P<notes>注释?)[:：])(?P<rest>.*)$")
@@ -138,14 +141,21 @@ def _marker(stripped: str, start: int, end: int, row: int) -> _Line | None:
 def _lines(text: str) -> list[_Line]:
     """The numbered lines and markers of `text`, in order (one pass over its lines)."""
     found: list[_Line] = []
-    for line in lines_of(text):
-        stripped = line.text.strip()
-        if not stripped or stripped[0] not in _OPENS or "\t" in stripped:
+    row = counted = 0  # the line index of offset `counted`
+    for candidate in _MAY_OPEN.finditer(text):
+        line_start = candidate.start()
+        row += text.count("\n", counted, line_start)
+        counted = line_start
+        line_end = text.find("\n", line_start)
+        line_end = len(text) if line_end < 0 else line_end
+        line = text[line_start:line_end]
+        stripped = line.strip()
+        if "\t" in stripped:
             continue
-        start = line.start + (len(line.text) - len(line.text.lstrip()))
+        start = line_start + (len(line) - len(line.lstrip()))
         first = stripped[0]
         if first in "附注目":
-            marker = _marker(stripped, start, line.end, line.index)
+            marker = _marker(stripped, start, line_end, row)
             if marker:
                 found.append(marker)
         elif first == "第":
@@ -155,14 +165,14 @@ def _lines(text: str) -> list[_Line]:
                 rest = stripped[match.end():]
                 found.append(_Line(rank, match.group(0), numeral_value(match.group("num")),
                                    _article_heading(rest) if rank == 3 else _heading_text(rest),
-                                   start, line.end, line.index))
+                                   start, line_end, row))
         else:
             for rank, pattern, shape in _ORDINARY_BY_OPENING[first]:
                 match = pattern.match(stripped)
                 if match:
                     num = match.group("num")
                     found.append(_Line(rank, shape.format(num), numeral_value(num),
-                                       _heading_text(stripped[match.end():]), start, line.end, line.index))
+                                       _heading_text(stripped[match.end():]), start, line_end, row))
                     break
     return found
 
