@@ -25,8 +25,9 @@ from .text import DocumentText
 
 
 def prepare() -> None:
-    """Load jieba's dictionary now (~0.7 s) rather than at the first document: a pool's
-    workers forked after this share it instead of each loading its own."""
+    """Make the indicator tagger now rather than at the first document: a pool's workers
+    forked after this share it. The first run on a machine also builds jieba's dictionary
+    in shards here (jieba_dictionary, about 3 s once), before any worker would."""
     from .indicator import words
     words("人工智能")
 

@@ -13,15 +13,13 @@ indicator_words.tsv.
 """
 from __future__ import annotations
 
-import logging
 from functools import cache, lru_cache
 
-import jieba
-import jieba.posseg
 import regex
 
 from pipeline import rules
 
+from .jieba_dictionary import ShardedTagger
 from .text import split_top_level
 
 # Tags of words that open a clause before its object: verbs, adverbs, pronouns,
@@ -43,21 +41,11 @@ _EDGE_MARKS = "、,，;；:：。 \t等和及与"
 
 
 @cache
-def _tagger() -> jieba.posseg.POSTokenizer:
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    for word, tag in rules.table("policy_terms.tsv").items():
-        tokenizer.add_word(word, tag=tag)
-    # POSTokenizer(tokenizer) would read the part-of-speech tags of jieba's dictionary again
-    # (half a second of every run that reads a file): importing jieba.posseg read them already,
-    # for its default tagger, from the same dictionary file. Ours takes a copy; the policy
-    # terms' tags join it at the first cut (makesure_userdict_loaded).
-    if tokenizer.dictionary != jieba.posseg.dt.tokenizer.dictionary:  # another jieba set-up: read them
-        return jieba.posseg.POSTokenizer(tokenizer)
-    tagger = object.__new__(jieba.posseg.POSTokenizer)
-    tagger.tokenizer = tokenizer
-    tagger.word_tag_tab = dict(jieba.posseg.dt.word_tag_tab)
-    return tagger
+def _tagger() -> ShardedTagger:
+    # jieba's dictionary a first character at a time (jieba_dictionary): the phrases a run
+    # cuts need a few thousand of its 350,000 words, and loading all of them took two
+    # seconds of every run that read a file
+    return ShardedTagger(rules.table("policy_terms.tsv"))
 
 
 def words(phrase: str) -> list[tuple[str, str]]:
