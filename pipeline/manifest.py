@@ -203,7 +203,17 @@ def read_manifest(out_dir: Path) -> list[dict]:
         return []
     if (table.schema.metadata or {}).get(b"schema_version", b"").decode() != SCHEMA_VERSION:
         return []
-    return table.to_pylist()
+    return _rows(table)
+
+
+def _rows(table: pa.Table) -> list[dict]:
+    """table.to_pylist(), with processed_at read as a naive time and given UTC back here:
+    Arrow makes a time with a zone through pandas, whose import is half a second of every run."""
+    processed = table.column("processed_at")
+    rows = table.drop_columns(["processed_at"]).to_pylist()
+    for row, value in zip(rows, processed.cast(pa.timestamp("ms")).to_pylist(), strict=True):
+        row["processed_at"] = value.replace(tzinfo=dt.UTC) if value is not None else None
+    return [{name: row[name] for name in table.column_names} for row in rows]
 
 
 def plan_run(inputs: Iterable[InputFile], manifest: list[dict], settings: RunSettings, *, full: bool,

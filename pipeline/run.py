@@ -469,14 +469,25 @@ def _read(items: list[InputFile], *, scheduler: str | None, workers: int | None,
         return listed
     if scheduler:
         return chain(listed, run_dask(to_open, scheduler, **reading))
-    from pipeline import normalise
-    from pipeline.extract import prepare
-    prepare()  # once here, inherited by every forked worker
-    normalise.prepare()
+    _prepare_workers()
     workers = workers or default_workers()
     ceiling = default_memory_limit_mb(workers) if memory_limit_mb is None else memory_limit_mb or None
     return chain(listed, run_local(to_open, min(workers, len(to_open)), memory_limit_mb=ceiling, stop=stop,
                                    **reading))
+
+
+def _prepare_workers() -> None:
+    """What every worker would load at its first file, loaded once here and inherited by
+    the workers the pool forks: the stages' modules, the indicator tagger, OpenCC, and
+    pandas, which pyarrow imports at its first conversion of a list of values (half a
+    second, to see whether the list is a pandas object)."""
+    import pandas  # noqa: F401
+
+    from pipeline import normalise, segment  # noqa: F401
+    from pipeline.extract import prepare
+
+    prepare()
+    normalise.prepare()
 
 
 def _write(out_dir: Path, plan: Plan, settings: RunSettings, results, summary: RunSummary,

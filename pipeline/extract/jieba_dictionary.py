@@ -35,7 +35,20 @@ import sys
 import tempfile
 from pathlib import Path
 
-import jieba
+
+def _import_jieba():
+    """jieba, imported without pkg_resources: jieba's _compat imports it (0.17 s, and it is
+    deprecated) only to open jieba's own files, and opens them directly when it cannot."""
+    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
+        return importlib.import_module("jieba")
+    sys.modules["pkg_resources"] = None  # an import of it raises ImportError
+    try:
+        return importlib.import_module("jieba")
+    finally:
+        del sys.modules["pkg_resources"]
+
+
+jieba = _import_jieba()
 
 FORMAT = 1  # of the shards file; a new format is a new file name
 _HEADER = struct.Struct("<Q")  # the length of the marshalled index that follows it
