@@ -449,7 +449,7 @@ def run(input_root: Path, out_dir: Path, *, workers: int | None = None, pdf_engi
         if plan.writes_tables:
             results = _read(plan.to_read, scheduler=scheduler, workers=workers, memory_limit_mb=memory_limit_mb,
                             stop=stop, pdf_engine=pdf_engine, time_limit_s=time_limit_s, ocr=ocr)
-            _write(out_dir, plan, settings, results, summary, progress, on_error, stop)
+            _write(out_dir, plan, settings, results, summary, progress, on_error, stop, rewrite_all=full)
         else:  # no input changed; the calendar did: validity as of today (a read of one column if it holds)
             summary.validity_changed = refresh_validity(out_dir, summary.as_of) or 0
             if plan.refreshed:
@@ -492,9 +492,10 @@ def _prepare_workers() -> None:
 
 def _write(out_dir: Path, plan: Plan, settings: RunSettings, results, summary: RunSummary,
            progress: Callable | None, on_error: Callable[[ErrorRow], None] | None,
-           stop: threading.Event | None = None) -> None:
-    """Stream every result into the tables, then swap them in with the new manifest."""
-    writer = OutputWriter(out_dir, plan.replaced_sources, summary.as_of)
+           stop: threading.Event | None = None, rewrite_all: bool = False) -> None:
+    """Stream every result into the tables, then swap them in with the new manifest
+    (every table written anew when `rewrite_all`: a --full run)."""
+    writer = OutputWriter(out_dir, plan.replaced_sources, summary.as_of, rewrite_all=rewrite_all)
     manifest = plan.unchanged + plan.other_roots
     try:
         for item, result in (progress(results, total=len(plan.to_read)) if progress else results):

@@ -416,7 +416,7 @@ class OutputWriter:
     reads. `commit` builds each table that changes (the earlier rows that are kept, then
     this run's) as a temporary file, fsyncs them all, renames them over the old tables, and
     writes the manifest last; a table this run neither adds to nor takes rows from is left
-    as it is (_already_current). A run killed before the renames leaves every table as it
+    as it is (_already_current), unless `rewrite_all` (a --full run). A run killed before the renames leaves every table as it
     was; one killed between two renames leaves each table whole (old or new) and the
     manifest old, so the next run reads those inputs again and the tables agree again.
 
@@ -424,9 +424,11 @@ class OutputWriter:
     today); `validity_changed` counts the kept rows whose validity that changed.
     """
 
-    def __init__(self, out_dir: Path, replaced_sources: set[str], as_of: dt.date | None = None):
+    def __init__(self, out_dir: Path, replaced_sources: set[str], as_of: dt.date | None = None, *,
+                 rewrite_all: bool = False):
         out_dir.mkdir(parents=True, exist_ok=True)
         self.out_dir = out_dir
+        self.rewrite_all = rewrite_all  # --full: every table written again, none left as it is
         self.replaced_sources = set(replaced_sources)
         self.as_of = as_of or dt.date.today()
         self.validity_changed = 0
@@ -490,7 +492,7 @@ class OutputWriter:
         came from an input this run replaced or removed, it is of this schema version, and
         (documents) its validity holds for the run date. Costs a read of one column."""
         path = self.out_dir / f"{table}.parquet"
-        if not path.exists():
+        if self.rewrite_all or not path.exists():
             return False
         try:
             parquet = pq.ParquetFile(path)
