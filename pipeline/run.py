@@ -464,7 +464,9 @@ def _read(items: list[InputFile], *, scheduler: str | None, workers: int | None,
     rows), then those read, on the cluster or in a local pool of `workers` processes held
     to `memory_limit_mb` each (None: a share of the machine; 0: no ceiling)."""
     listed = ((item, refused(item)) for item in items if item.refusal is not None)
-    to_open = [item for item in items if item.refusal is None]
+    # the largest first: the pool's last files are then small ones, and no worker is left
+    # reading a long issue alone while the others have nothing to do
+    to_open = sorted((item for item in items if item.refusal is None), key=lambda item: -item.size)
     if not to_open:
         return listed
     if scheduler:
