@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.executors import MEMORY_FLOOR_MB, StopRequested
+from pipeline.executors import MEMORY_FLOOR_MB, StopRequested, keep_pandas_out
 from pipeline.lock import OutputBusy
 from pipeline.manifest import escaped
 from pipeline.read import OCR_MODES
@@ -172,6 +172,8 @@ def extract(input_dir: Path, out_dir: Path, full: bool, workers: int | None, pdf
         raise Failure(f"no files under {input_dir}")
     if (executor == "dask") != bool(scheduler):
         raise click.UsageError("--executor dask and --scheduler ADDRESS go together")
+    if executor == "local":
+        keep_pandas_out()  # this process only writes tables (dask's client may want pandas)
 
     from tqdm import tqdm
 

@@ -25,6 +25,7 @@ import multiprocessing
 import os
 import resource
 import signal
+import sys
 import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, wait
@@ -54,6 +55,28 @@ def failed(item: InputFile, error_type: str, message: str, stage: str = "read") 
                                   errors=(ErrorRow(item.source_file, stage, error_type, message),)))
 
 
+def keep_pandas_out() -> None:
+    """Makes an import of pandas fail in this process, unless it is imported already.
+
+    pyarrow imports pandas at its first conversion of a list of values, only to see whether
+    the list is a pandas object: 0.3-0.5 s at the start of every run that makes a table. A
+    process that only extracts (a worker, the `gazette extract` command) has no use for it;
+    pyarrow takes the failed import as pandas not installed. Not for a process that may
+    want pandas later (the Python API): pyarrow does not try again."""
+    if "pandas" not in sys.modules and not any(isinstance(f, _NoPandas) for f in sys.meta_path):
+        sys.meta_path.insert(0, _NoPandas())
+
+
+class _NoPandas:
+    """An import finder that makes `import pandas` raise ImportError (keep_pandas_out). A
+    None in sys.modules would not do: pyarrow's compiled import then gets None, not an error."""
+
+    def find_spec(self, name: str, path=None, target=None):
+        if name == "pandas" or name.startswith("pandas."):
+            raise ImportError(f"{name} is kept out of this process (pipeline.executors.keep_pandas_out)", name=name)
+        return None
+
+
 def start_worker(memory_limit_mb: int | None = None) -> None:
     """In each new worker process: its memory ceiling, and SIGTERM back to its default.
 
@@ -64,6 +87,7 @@ def start_worker(memory_limit_mb: int | None = None) -> None:
     it unwind the run (pipeline.cli.sigterm_stops), and a forked worker inherits that, but
     a worker SIGTERM reaches (the pool stopping it, systemd stopping the service) must end."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    keep_pandas_out()  # a worker makes Arrow tables of its rows (write.file_output)
     if memory_limit_mb:
         # The worker builds its rows' Arrow tables (write.file_output). Arrow's default
         # allocator (jemalloc) reserves large stretches of address space at its first use,

@@ -480,11 +480,7 @@ def _read(items: list[InputFile], *, scheduler: str | None, workers: int | None,
 
 def _prepare_workers() -> None:
     """What every worker would load at its first file, loaded once here and inherited by
-    the workers the pool forks: the stages' modules, the indicator tagger, OpenCC, and
-    pandas, which pyarrow imports at its first conversion of a list of values (half a
-    second, to see whether the list is a pandas object)."""
-    import pandas  # noqa: F401
-
+    the workers the pool forks: the stages' modules, the indicator tagger, OpenCC."""
     from pipeline import normalise, segment  # noqa: F401
     from pipeline.extract import prepare
 

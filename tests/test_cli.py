@@ -170,3 +170,20 @@ def test_the_closing_hint_runs_as_printed_in_a_new_shell(tmp_path):
     assert not validate.startswith("gazette ")  # not on this shell's PATH
     checked = subprocess.run(["bash", "-c", validate], cwd=root, env=bare, capture_output=True, text=True)
     assert checked.returncode == 0 and "all as the contract says" in checked.stdout, checked.stderr
+
+
+def test_the_command_keeps_pandas_out_and_writes_what_an_in_process_run_writes(corpus_out, tmp_path):
+    # pyarrow imports pandas (0.3-0.5 s) at its first list conversion only to see whether the
+    # list is a pandas object; `gazette extract` and its workers keep it out (issue 19)
+    out = tmp_path / "out"
+    code = ("import sys\n"
+            "from pipeline.cli import gazette\n"
+            "try:\n"
+            f"    gazette(['extract', {str(RAW)!r}, '--out', {str(out)!r}, '--workers', '2'])\n"
+            "except SystemExit as stop:\n"
+            "    print('pandas' in sys.modules, stop.code)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+    assert done.stdout.splitlines()[-1].split() == ["False", "0"], done.stderr[-2000:]
+    for table in SCHEMAS:
+        got, want = pd.read_parquet(out / f"{table}.parquet"), pd.read_parquet(corpus_out / f"{table}.parquet")
+        assert sorted(map(str, got.itertuples(index=False))) == sorted(map(str, want.itertuples(index=False))), table
