@@ -293,6 +293,12 @@ def table_with_validity(table: pa.Table, as_of: dt.date) -> pa.Table:
     return pa.Table.from_batches(batches, schema=table.schema)
 
 
+def _validity_holds(as_of_column: pa.ChunkedArray, as_of: dt.date) -> bool:
+    """Whether every row's validity was computed for `as_of` (documents.validity_as_of)."""
+    days = pc.min_max(as_of_column).as_py()
+    return as_of_column.null_count == 0 and (len(as_of_column) == 0 or days["min"] == days["max"] == as_of)
+
+
 def refresh_validity(out_dir: Path, as_of: dt.date) -> int | None:
     """For a run that reads no input: documents.parquet again with validity as of `as_of`,
     written like every table (a temporary file beside it, fsync, rename), when any row's
@@ -312,8 +318,7 @@ def refresh_validity(out_dir: Path, as_of: dt.date) -> int | None:
     except Exception as exc:
         raise OutputError(f"{path} is not a readable Parquet file ({exc}); move it away or rerun into "
                           "an empty folder") from exc
-    days = pc.min_max(as_of_column).as_py()
-    if as_of_column.null_count == 0 and (len(as_of_column) == 0 or days["min"] == days["max"] == as_of):
+    if _validity_holds(as_of_column, as_of):
         return None
     tmp = _temporary(path)
     out = _RowGroups(tmp, SCHEMAS["documents"])
@@ -504,10 +509,7 @@ class OutputWriter:
                 if pc.any(pc.is_in(sources, value_set=drop)).as_py():
                     return False
             if table == "documents":
-                as_of_column = parquet.read(columns=["validity_as_of"]).column(0)
-                days = pc.min_max(as_of_column).as_py()
-                return as_of_column.null_count == 0 and (len(as_of_column) == 0
-                                                         or days["min"] == days["max"] == self.as_of)
+                return _validity_holds(parquet.read(columns=["validity_as_of"]).column(0), self.as_of)
         except Exception:  # unreadable: _build says so, naming the file
             return False
         return True
