@@ -1,3 +1,3 @@
-from pipeline.cli import gazette
+from pipeline.cli import main
 
-gazette(prog_name="gazette")
+main()

@@ -1,6 +1,7 @@
 """The `gazette` command line (also `python -m pipeline`)."""
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import shutil
@@ -107,6 +108,39 @@ def gazette():
     The tables and their columns: docs/DATA_DICTIONARY.md. Run `gazette COMMAND --help` for
     a command's options.
     """
+
+
+def main() -> None:
+    """The `gazette` program (its entry point, and `python -m pipeline`): the command, then a
+    quick exit.
+
+    Python's own exit frees every object a run made, one at a time: OpenCC's and jieba's
+    dictionaries, the tables' buffers. That took 0.3 s at the end of every run, a fifth of a
+    nightly run that reads one changed file, for memory the operating system takes back at
+    once. So once the command is done, the program runs the exit handlers, flushes its output
+    and leaves with os._exit, as a forked worker does, with the status Python's exit would
+    give (a message for a status is printed; a failed flush of the output is status 120).
+    An error the command does not handle still ends with Python's traceback and exit.
+    Tests call `gazette` itself, which exits as usual.
+    """
+    try:
+        gazette.main(prog_name="gazette")  # click's standalone mode ends with SystemExit
+        status = 0
+    except SystemExit as done:
+        status = done.code
+    if status is None:
+        status = 0
+    elif not isinstance(status, int):
+        print(status, file=sys.stderr)
+        status = 1
+    atexit._run_exitfuncs()  # what Python's exit runs first: logging's flush, the pools' shutdown
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):  # a closed pipe
+            status = 120
+    os._exit(status)
 
 
 OUT_DIR = click.argument("out_dir", metavar="OUT", type=click.Path(exists=True, file_okay=False, path_type=Path))

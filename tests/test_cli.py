@@ -154,6 +154,25 @@ def test_python_dash_m_pipeline_is_the_same_program(argv):
     assert result.returncode == 0 and "Example:" in result.stdout
 
 
+@pytest.mark.parametrize(("argv", "status", "says"), [
+    (["--help"], 0, "Example:"),
+    (["validate", "no-such-folder"], 2, "does not exist"),
+])
+def test_the_program_exits_with_the_commands_status_and_all_it_printed(argv, status, says):
+    # the program leaves with os._exit once the command is done (pipeline.cli.main)
+    done = subprocess.run([sys.executable, "-m", "pipeline", *argv], capture_output=True, text=True)
+    assert done.returncode == status and says in done.stdout + done.stderr, done.stderr
+
+
+def test_a_message_for_a_status_is_printed_and_the_status_is_1():
+    code = ("import sys\n"
+            "from pipeline import cli\n"
+            "cli.gazette.main = lambda **_: sys.exit('stopped: the disk is full')\n"
+            "cli.main()\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert (done.returncode, done.stderr) == (1, "stopped: the disk is full\n")
+
+
 def test_the_closing_hint_runs_as_printed_in_a_new_shell(tmp_path):
     """After `make extract` the venv is not active in a new shell: `gazette` is not on PATH,
     so the hint names the program by the path that works, and that command runs as printed."""
