@@ -14,7 +14,7 @@ TEST_STAMP := $(VENV)/.test-tools-stamp
 # same name as your package") is silenced: that folder is this repository, which is what an
 # editable install points at.
 PIP_INSTALL := PYTHONWARNINGS="ignore::UserWarning" $(PY) -m pip install --quiet --disable-pip-version-check
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml parsers/pdf/_chars.c
 	$(PYTHON) -m venv $(VENV)
 	$(PIP_INSTALL) -e .
 	touch $(STAMP)

@@ -357,9 +357,43 @@ def test_a_page_is_laid_out_from_pieces_as_from_its_characters(page):
     assert layout(page) == layout(as_chars(page))
 
 
-def test_the_pdfium_scratch_buffers_are_let_go_after_a_big_page(monkeypatch):
+def test_the_per_character_calls_are_compiled_in_this_install():
+    # optional in pyproject.toml, so that an install without a C compiler still reads PDFs;
+    # an install here that lost it would read them a tenth slower, unnoticed (issue 19)
+    assert pdf.pdfium._compiled is not None, "parsers/pdf/_chars.c was not built: `make setup` with gcc"
+
+
+@pytest.mark.parametrize("path", [p for p, _info in good_inputs() if p.suffix == ".pdf"], ids=_id)
+def test_the_compiled_per_character_calls_give_what_ctypes_gives(path, monkeypatch):
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    document = pdfium.PdfDocument(path.read_bytes())
+    characters = 0
+    try:
+        for index in range(len(document)):
+            page = pdfium_c.FPDF_LoadPage(document.raw, index)
+            text_page = pdfium_c.FPDFText_LoadPage(page)
+            count = pdfium_c.FPDFText_CountChars(text_page)
+            compiled = pdf.pdfium.objects_and_origins(text_page, count)
+            with monkeypatch.context() as patch:
+                patch.setattr(pdf.pdfium, "_compiled", None)
+                through_ctypes = pdf.pdfium.objects_and_origins(text_page, count)
+            pdfium_c.FPDFText_ClosePage(text_page)
+            pdfium_c.FPDF_ClosePage(page)
+            assert compiled == through_ctypes, index
+            characters += count
+    finally:
+        document.close()
+    assert characters > 0
+
+
+@pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "ctypes"])
+def test_the_pdfium_scratch_buffers_are_let_go_after_a_big_page(compiled, monkeypatch):
     path = raw("jiaxing-2024-11-2col-radicals.pdf")
     expected = outcome(path, "pdfium")
+    if not compiled:
+        monkeypatch.setattr(pdf.pdfium, "_compiled", None)
     monkeypatch.setattr(pdf.pdfium._Scratch, "KEEP", 16)  # every page is a big page
     issue = pdf.parse(path, engine="pdfium")
     assert ("ok", issue.text, issue.pages, len(issue.warnings)) == expected

@@ -51,7 +51,8 @@ The characters go out as Pieces (parsers.pdf.page): the characters of one text o
 share a font, size, scale and baseline, so a run of them is one piece, one text with a
 list of x0s and of x1s, and no Char is made for each character unless asked for. Reading
 is shaped for speed, since it runs for every character: PDFium is asked for all of a
-page's text objects and origins in map() (no Python statement per character), and a
+page's text objects and origins in one loop in C (_chars.c, built by the install; where it
+is not built, in map() through ctypes, no Python statement per character either), and a
 run's boxes are made with a few list operations (_PageChars.read).
 
 Memory stays flat: a page's text page is closed as soon as its characters are read, and
@@ -73,6 +74,11 @@ from pdfminer.fontmetrics import FONT_METRICS
 
 from .limits import check_page_chars
 from .page import PageContent, PageSource, Piece
+
+try:  # the per-character calls in C (_chars.c), built by the install where a C compiler is
+    from . import _chars as _compiled
+except ImportError:  # the same calls through ctypes (_Scratch), slower
+    _compiled = None
 
 
 def _unchecked(name: str, restype=ctypes.c_int):
@@ -101,6 +107,9 @@ _get_text_object = _unchecked("FPDFText_GetTextObject", ctypes.c_void_p)
 _get_origin = _unchecked("FPDFText_GetCharOrigin")
 # once per page
 _get_text = _unchecked("FPDFText_GetText")
+# the per-character functions' addresses, for _chars.c
+_GET_TEXT_OBJECT_ADDRESS = ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value
+_GET_ORIGIN_ADDRESS = ctypes.cast(pdfium_c.FPDFText_GetCharOrigin, ctypes.c_void_p).value
 # once per character and style, or per text object
 _get_loose_box = _unchecked("FPDFText_GetLooseCharBox")
 _get_glyph_width = _unchecked("FPDFFont_GetGlyphWidth")
@@ -300,12 +309,27 @@ class _Scratch(threading.local):
         for _ in map(_get_origin, repeat(text_page), range(count), self.x_at, self.y_at):
             pass  # map() stops at its shortest argument, range(count)
         values = self.origins[: 2 * count]
-        if self.size > self.KEEP:  # memory stays flat
-            self.__init__()
         return values[0::2], values[1::2]
+
+    def let_go_if_big(self) -> None:
+        """Memory stays flat: room made for a page of more than KEEP characters is let go."""
+        if self.size > self.KEEP:
+            self.__init__()
 
 
 _scratch = _Scratch()
+
+
+def objects_and_origins(text_page, count: int) -> tuple[list[int | None], list[float], list[float]]:
+    """Each character's text object (its address; None for a character PDFium made up
+    between objects) and the x and the y of its origin, for characters 0 .. count - 1:
+    two calls per character, in C where _chars.c is built, else through ctypes in map()."""
+    if _compiled is not None:
+        return _compiled.objects_and_origins(_GET_TEXT_OBJECT_ADDRESS, _GET_ORIGIN_ADDRESS,
+                                             ctypes.cast(text_page, ctypes.c_void_p).value, count)
+    objects = list(map(_get_text_object, repeat(text_page, count), range(count)))
+    xs, ys = _scratch.origins_of(text_page, count)
+    return objects, xs, ys
 
 
 class _PageChars:
@@ -340,8 +364,8 @@ class _PageChars:
         if count <= 0:
             return []
         text = _scratch.page_text(text_page, count)
-        objects = list(map(_get_text_object, repeat(text_page, count), range(count)))
-        xs, ys = _scratch.origins_of(text_page, count)  # last: it may let the buffers go
+        objects, xs, ys = objects_and_origins(text_page, count)
+        _scratch.let_go_if_big()
         pieces: list[Piece] = []
         start = 0
         for text_object, run in groupby(objects):
