@@ -175,11 +175,26 @@ def run_local(items: Sequence[InputFile], workers: int, *, pdf_engine: str,
                     result = failed(item, type(exc).__name__, f"{type(exc).__name__}: {exc}")
                 yield item, result
                 submit()
-    finally:
-        # at the end nothing is running; when the run stops early (an error, Ctrl-C),
-        # the files in flight are abandoned rather than waited for
+    except BaseException:
+        # when the run stops early (an error, Ctrl-C), the files in flight are abandoned
+        # rather than waited for
         pool.stop()
         pool.join()
+        raise
+    # every file is read: the pool's threads notice the stop within 0.1 s (pebble polls),
+    # and are waited for once the tables are written (join_stopped_pools), not before
+    pool.stop()
+    _STOPPED_POOLS.append(pool)
+
+
+_STOPPED_POOLS: list = []  # pools of run_local that read every file, stopping
+
+
+def join_stopped_pools() -> None:
+    """Wait until the pools run_local stopped after their last file are gone (workers
+    ended): called once the run has written its tables, so that the wait overlaps them."""
+    while _STOPPED_POOLS:
+        _STOPPED_POOLS.pop().join()
 
 
 def run_dask(items: Sequence[InputFile], scheduler: str, *, pdf_engine: str,

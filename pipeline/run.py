@@ -28,6 +28,7 @@ from pipeline.executors import (
     StopRequested,
     default_memory_limit_mb,
     failed,
+    join_stopped_pools,
     memory_ceiling_mb,
     run_dask,
     run_local,
@@ -449,7 +450,10 @@ def run(input_root: Path, out_dir: Path, *, workers: int | None = None, pdf_engi
         if plan.writes_tables:
             results = _read(plan.to_read, scheduler=scheduler, workers=workers, memory_limit_mb=memory_limit_mb,
                             stop=stop, pdf_engine=pdf_engine, time_limit_s=time_limit_s, ocr=ocr)
-            _write(out_dir, plan, settings, results, summary, progress, on_error, stop, rewrite_all=full)
+            try:
+                _write(out_dir, plan, settings, results, summary, progress, on_error, stop, rewrite_all=full)
+            finally:
+                join_stopped_pools()  # the pool stops while the tables are written
         else:  # no input changed; the calendar did: validity as of today (a read of one column if it holds)
             summary.validity_changed = refresh_validity(out_dir, summary.as_of) or 0
             if plan.refreshed:

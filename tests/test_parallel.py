@@ -2,6 +2,7 @@
 hangs or kills its worker is logged in errors and the run goes on."""
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 
@@ -10,6 +11,7 @@ import pytest
 
 import pipeline.executors
 import pipeline.read
+import pipeline.write
 from pipeline.run import run
 from tests.runs import assert_same_tables, copy_inputs
 
@@ -33,6 +35,18 @@ def test_two_workers_write_the_tables_one_worker_writes(inputs, one_worker, tmp_
     summary = run(inputs, tmp_path / "out", workers=2)
     assert (summary.files_read, summary.files_failed) == (5, 0)  # scanned.pdf by OCR
     assert_same_tables(tmp_path / "out", one_worker)
+    # the pool stops while the tables are written, and is gone when run() returns
+    assert multiprocessing.active_children() == [] and pipeline.executors._STOPPED_POOLS == []
+
+
+def test_a_run_whose_tables_cannot_be_written_still_ends_its_pool(inputs, tmp_path, monkeypatch):
+    def full_disk(self, manifest=None):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pipeline.write.OutputWriter, "commit", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        run(inputs, tmp_path / "out", workers=2)
+    assert multiprocessing.active_children() == [] and pipeline.executors._STOPPED_POOLS == []
 
 
 def spin_forever(path, source_file, **options):
