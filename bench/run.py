@@ -314,9 +314,14 @@ def main() -> int:
         shutil.copytree(CORPUS, copy, ignore=shutil.ignore_patterns(".*"))
         gazette(copy, tmp / "small")
         changed = min((p for p in (copy / "pdf").glob("*.pdf")), key=lambda p: abs(page_count(p) - 10))
-        with changed.open("ab") as pdf:
-            pdf.write(b"\n% changed\n")  # a comment after %%EOF: a new sha256, the same pages
-        timings["small_run"], cpu["small_run"] = gazette(copy, tmp / "small")
+        # three times, the faster kept: a run of a second and a half moves by a tenth with
+        # what else the machine does, as the pdfium runs above do
+        small_runs = []
+        for count in range(3):
+            with changed.open("ab") as pdf:
+                pdf.write(f"\n% changed {count}\n".encode())  # a comment after %%EOF: a new sha256, the same pages
+            small_runs.append(gazette(copy, tmp / "small"))
+        timings["small_run"], cpu["small_run"] = min(small_runs)
         fig["small_run_s"] = timings["small_run"]
 
     fig = {k: round(v, 2) if isinstance(v, float) else v for k, v in fig.items()}
