@@ -30,7 +30,8 @@ _UNITS_ONLY = re.compile("[百千万亿]+")
 @lru_cache(maxsize=1024)
 def numeral_value(token: str) -> int:
     """The whole number written by `token`: ASCII digits, or Chinese numerals
-    (`十一`, `三十一`, digit by digit `二〇二四`). ValueError if it is no number."""
+    (`十一`, `三十一`, digit by digit `二〇二四`). ValueError, and no other error, if it is
+    no number (十十, 百, 二十〇: a typo or an OCR slip), which each caller reads as "not this form"."""
     if token.isdigit():
         return int(token)
     folded = token.translate(_FOLD)
@@ -43,4 +44,7 @@ def numeral_value(token: str) -> int:
         raise ValueError(f"no number: {token!r}")
     import cn2an  # here, for the rare shapes only: see the docstring
 
-    return int(cn2an.cn2an(folded, "smart"))
+    try:
+        return int(cn2an.cn2an(folded, "smart"))
+    except Exception as error:  # cn2an raises KeyError for some (〇十〇, 二十〇), ValueError for most
+        raise ValueError(f"no number: {token!r}") from error

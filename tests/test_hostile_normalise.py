@@ -299,3 +299,31 @@ def test_unit_rows_grow_linearly_with_the_tasks_of_a_plan_with_restated_blanket_
     assert len(large) == 10 * len(small)
     assert sum(r.is_implicit for r in large) == 10 * sum(r.is_implicit for r in small)
 
+
+
+# Numerals that are no number (a typo, an OCR slip: 十十, 二十〇, 第十〇条) where a heading, a
+# quantity, a period or an issue number is read: the one form is not read, the file is.
+NUMERAL_SLIPS = {
+    "a heading": ("一、总体要求\n十十、加强管理，对新建企业给予一次性补助20万元。", "十十、"),
+    "an article": ("第一条 为规范管理，制定本办法。\n第十〇条 本办法由县财政局负责解释。", "第十〇条"),
+    "an amount": ("一、对新建企业给予一次性补助二十〇万元，对改造项目补助10万元。", "二十〇万元"),
+    "a period": ("一、本办法自发布之日起十十个月后施行，有效期十十年。", "十十年"),
+}
+
+
+@pytest.mark.parametrize("where", NUMERAL_SLIPS)
+def test_a_numeral_that_is_no_number_loses_that_form_not_the_file(where, tmp_path):
+    body, slip = NUMERAL_SLIPS[where]
+    path = tmp_path / "slip.txt"
+    path.write_text(f"某县人民政府关于印发扶持政策的通知\n某政发〔2024〕1号\n{body}\n某县人民政府\n2024年3月1日\n",
+                    encoding="utf-8")
+    result = process_file(path, path.name)
+    assert result.errors == () and result.issue is not None and len(result.issue.documents) == 1
+    assert slip in result.issue.documents[0].text
+    sections = {section.number for section in result.issue.documents[0].sections}
+    assert "十十" not in sections and "十〇" not in sections
+
+
+def test_an_issue_number_that_is_no_number_is_left_unknown():
+    from pipeline.segment.cover import _numbers
+    assert (_numbers("十一"), _numbers("07-08"), _numbers("十十")) == ("11", "07、08", None)

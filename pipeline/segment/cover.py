@@ -108,10 +108,14 @@ def _first(places: list[list[TextLine]], pattern: regex.Pattern) -> str | None:
     return None
 
 
-def _numbers(found: str) -> str:
-    """`11` -> `11`; `07、08` and `07-08` -> `07、08`; `十一` -> `11`."""
+def _numbers(found: str) -> str | None:
+    """`11` -> `11`; `07、08` and `07-08` -> `07、08`; `十一` -> `11`; numerals that are no
+    number (`十十`: an OCR slip) -> None, unknown."""
     if _CN_NUMBER_ONLY.fullmatch(found):
-        return str(numeral_value(found))
+        try:
+            return str(numeral_value(found))
+        except ValueError:
+            return None
     return "、".join(_DIGITS.findall(found))
 
 

@@ -383,6 +383,15 @@ def event_date(text: str, event: str, signed: dt.date | None) -> dt.date | None:
     return signed
 
 
+def _period(numeral: str) -> int | None:
+    """The N of `N个月后施行`, `有效期N年`; None for numerals that are no number (十十): the
+    clause is there, its date unknown."""
+    try:
+        return numeral_value(numeral)
+    except ValueError:
+        return None
+
+
 def effective_clause(text: str, signed: dt.date | None) -> DatingClause | None:
     """The document's own 施行 clause and when it comes into force."""
     patterns = (_EFFECTIVE_ON_EVENT, _EFFECTIVE_AFTER_EVENT, _IN_FORCE_BETWEEN, _EFFECTIVE_ON_DATE)
@@ -392,7 +401,9 @@ def effective_clause(text: str, signed: dt.date | None) -> DatingClause | None:
         if match.re is _EFFECTIVE_AFTER_EVENT:
             if signed is None:
                 return DatingClause(None, *match.span())
-            n = numeral_value(match.group("n"))
+            n = _period(match.group("n"))
+            if n is None:
+                return DatingClause(None, *match.span())
             date = add_months(signed, n) if match.group("unit") == "个月" else signed + dt.timedelta(days=n)
             return DatingClause(date, *match.span())
         days = [m for m in find_dates(match.group("date"), default_year=signed.year if signed else None)
@@ -416,7 +427,9 @@ def expiry_clause(text: str, effective: dt.date | None) -> DatingClause | None:
         if match.re is _EXPIRY_PERIOD:
             if effective is None:
                 return DatingClause(None, *match.span())
-            n = numeral_value(match.group("n"))
+            n = _period(match.group("n"))
+            if n is None:
+                return DatingClause(None, *match.span())
             end = add_years(effective, n) if match.group("unit") == "年" else add_months(effective, n)
             return DatingClause(end - dt.timedelta(days=1), *match.span())
         return DatingClause(_last_day(match.group("date")), *match.span())

@@ -138,6 +138,15 @@ def _marker(stripped: str, start: int, end: int, row: int) -> _Line | None:
                  items=items)
 
 
+def _number(numeral: str) -> int | None:
+    """A heading's number; None for numerals that are no number (`十十、`, `第十〇条`: a typo
+    or an OCR slip), whose line is then no heading."""
+    try:
+        return numeral_value(numeral)
+    except ValueError:
+        return None
+
+
 def _lines(text: str) -> list[_Line]:
     """The numbered lines and markers of `text`, in order (one pass over its lines)."""
     found: list[_Line] = []
@@ -160,10 +169,11 @@ def _lines(text: str) -> list[_Line]:
                 found.append(marker)
         elif first == "第":
             match = _ARTICLE.match(stripped)
-            if match:
+            number = _number(match.group("num")) if match else None
+            if number is not None:
                 rank = _ARTICLE_RANK[match.group("kind")]
                 rest = stripped[match.end():]
-                found.append(_Line(rank, match.group(0), numeral_value(match.group("num")),
+                found.append(_Line(rank, match.group(0), number,
                                    _article_heading(rest) if rank == 3 else _heading_text(rest),
                                    start, line_end, row))
         else:
@@ -171,8 +181,10 @@ def _lines(text: str) -> list[_Line]:
                 match = pattern.match(stripped)
                 if match:
                     num = match.group("num")
-                    found.append(_Line(rank, shape.format(num), numeral_value(num),
-                                       _heading_text(stripped[match.end():]), start, line_end, row))
+                    number = _number(num)
+                    if number is not None:
+                        found.append(_Line(rank, shape.format(num), number,
+                                           _heading_text(stripped[match.end():]), start, line_end, row))
                     break
     return found
 
