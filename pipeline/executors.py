@@ -132,7 +132,8 @@ def run_local(items: Sequence[InputFile], workers: int, *, pdf_engine: str,
     """Read `items` in a pool of `workers` processes, each held to `memory_limit_mb` MB
     (start_worker; None: no ceiling); raise StopRequested soon after `stop` is set (a
     signal handler's request, which holds even when the exception the handler raised was
-    lost: one raised while the pool forks a worker is ignored by Python)."""
+    lost: one raised while the pool forks a worker is ignored by Python). After the last
+    file, the pool is left stopping: the caller waits for it with join_stopped_pools."""
     from pebble import ProcessExpired, ProcessPool
 
     from pipeline.run import read_input
