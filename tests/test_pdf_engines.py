@@ -364,28 +364,50 @@ def test_the_per_character_calls_are_compiled_in_this_install():
 
 
 @pytest.mark.parametrize("path", [p for p, _info in good_inputs() if p.suffix == ".pdf"], ids=_id)
-def test_the_compiled_per_character_calls_give_what_ctypes_gives(path, monkeypatch):
+def test_the_compiled_calls_give_what_ctypes_gives(path, monkeypatch):
+    """_chars.c against the same calls through ctypes, on every page of the corpus PDFs: each
+    character's text object and origin, each text object's parts (matrix, ToUnicode map,
+    marks, font, size), and each character's loose box and glyph width in its style."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
+    def both(function, *args):
+        """function(*args) with _chars.c, then through ctypes."""
+        compiled = function(*args)
+        with monkeypatch.context() as patch:
+            patch.setattr(pdf.pdfium, "_compiled", None)
+            return compiled, function(*args)
+
     document = pdfium.PdfDocument(path.read_bytes())
-    characters = 0
+    fonts = pdf.pdfium._Fonts()
+    characters = styled = 0
     try:
         for index in range(len(document)):
             page = pdfium_c.FPDF_LoadPage(document.raw, index)
             text_page = pdfium_c.FPDFText_LoadPage(page)
             count = pdfium_c.FPDFText_CountChars(text_page)
-            compiled = pdf.pdfium.objects_and_origins(text_page, count)
-            with monkeypatch.context() as patch:
-                patch.setattr(pdf.pdfium, "_compiled", None)
-                through_ctypes = pdf.pdfium.objects_and_origins(text_page, count)
+            compiled, through_ctypes = both(pdf.pdfium.objects_and_origins, text_page, count)
+            assert compiled == through_ctypes, index
+            reader = pdf.pdfium._PageChars(text_page, 842.0, fonts)
+            text = pdf.pdfium._scratch.page_text(text_page, count) if count else ""
+            objects = compiled[0]
+            for char, text_object in enumerate(objects):
+                if text_object is None:
+                    continue
+                compiled_parts, ctypes_parts = both(reader.text_object_parts, char, text_object)
+                assert compiled_parts == ctypes_parts, (index, char)
+                a, _b, _c, d, _error, _marks, font, font_size = compiled_parts
+                if font and len(text[char]) == 1 and not "\ud800" <= text[char] <= "\udfff":
+                    style = fonts.style(font, font_size, a, d)
+                    compiled_advance, ctypes_advance = both(reader.advance_parts, char, text[char], style)
+                    assert compiled_advance == ctypes_advance, (index, char)
+                    styled += 1
             pdfium_c.FPDFText_ClosePage(text_page)
             pdfium_c.FPDF_ClosePage(page)
-            assert compiled == through_ctypes, index
             characters += count
     finally:
         document.close()
-    assert characters > 0
+    assert characters > 0 and styled > 0
 
 
 @pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "ctypes"])

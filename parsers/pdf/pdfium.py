@@ -75,9 +75,9 @@ from pdfminer.fontmetrics import FONT_METRICS
 from .limits import check_page_chars
 from .page import PageContent, PageSource, Piece
 
-try:  # the per-character calls in C (_chars.c), built by the install where a C compiler is
-    from . import _chars as _compiled
-except ImportError:  # the same calls through ctypes (_Scratch), slower
+try:  # the per-character and per-text-object calls in C (_chars.c), built by the install
+    from . import _chars as _compiled  # where a C compiler is
+except ImportError:  # the same calls through ctypes, slower
     _compiled = None
 
 
@@ -107,9 +107,11 @@ _get_text_object = _unchecked("FPDFText_GetTextObject", ctypes.c_void_p)
 _get_origin = _unchecked("FPDFText_GetCharOrigin")
 # once per page
 _get_text = _unchecked("FPDFText_GetText")
-# the per-character functions' addresses, for _chars.c
-_GET_TEXT_OBJECT_ADDRESS = ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value
-_GET_ORIGIN_ADDRESS = ctypes.cast(pdfium_c.FPDFText_GetCharOrigin, ctypes.c_void_p).value
+if _compiled is not None:  # _chars.c calls PDFium's functions by address
+    _compiled.bind(*(ctypes.cast(getattr(pdfium_c, name), ctypes.c_void_p).value for name in (
+        "FPDFText_GetTextObject", "FPDFText_GetCharOrigin", "FPDFText_GetMatrix", "FPDFText_HasUnicodeMapError",
+        "FPDFPageObj_CountMarks", "FPDFTextObj_GetFont", "FPDFText_GetFontSize", "FPDFText_GetLooseCharBox",
+        "FPDFFont_GetGlyphWidth")))
 # once per character and style, or per text object
 _get_loose_box = _unchecked("FPDFText_GetLooseCharBox")
 _get_glyph_width = _unchecked("FPDFFont_GetGlyphWidth")
@@ -151,11 +153,14 @@ class _Style:
     """What the characters of one font at one size and scale share: box height, descent,
     and advance widths (measured once per character)."""
 
-    __slots__ = ("font", "font_size", "scale_x", "height", "descent", "size", "widths")
+    __slots__ = ("font", "font_address", "nominal_size", "font_size", "scale_x", "height", "descent", "size",
+                 "widths")
 
     def __init__(self, font: int, font_size: float, scale_x: float, scale_y: float, descent: float):
         self.font = ctypes.c_void_p(font)
-        self.font_size = ctypes.c_float(font_size)  # nominal: Tf's operand
+        self.font_address = font
+        self.nominal_size = font_size  # Tf's operand
+        self.font_size = ctypes.c_float(font_size)  # the same, as FPDFFont_GetGlyphWidth takes it
         self.scale_x = scale_x      # the text matrix's horizontal scale, Tz included
         self.height = font_size * scale_y      # pdfminer's box height
         self.descent = descent * self.height   # baseline to box bottom (negative: below)
@@ -325,8 +330,7 @@ def objects_and_origins(text_page, count: int) -> tuple[list[int | None], list[f
     between objects) and the x and the y of its origin, for characters 0 .. count - 1:
     two calls per character, in C where _chars.c is built, else through ctypes in map()."""
     if _compiled is not None:
-        return _compiled.objects_and_origins(_GET_TEXT_OBJECT_ADDRESS, _GET_ORIGIN_ADDRESS,
-                                             ctypes.cast(text_page, ctypes.c_void_p).value, count)
+        return _compiled.objects_and_origins(ctypes.cast(text_page, ctypes.c_void_p).value, count)
     objects = list(map(_get_text_object, repeat(text_page, count), range(count)))
     xs, ys = _scratch.origins_of(text_page, count)
     return objects, xs, ys
@@ -337,6 +341,7 @@ class _PageChars:
 
     def __init__(self, text_page, height: float, fonts: _Fonts):
         self.text_page = text_page
+        self._address = ctypes.cast(text_page, ctypes.c_void_p).value  # as _chars.c takes it
         self.height = height
         self.fonts = fonts
         self.text_objects: dict[int, _Style] = {}  # text object -> style of its characters
@@ -449,20 +454,28 @@ class _PageChars:
         read them differently."""
         if not text_object:
             raise NeedsReference("a character without a text object")
-        _get_char_matrix(self.text_page, index, self._in_matrix)
-        a, b, c, d = self._matrix.a, self._matrix.b, self._matrix.c, self._matrix.d
+        a, b, c, d, unicode_map_error, marks, font, font_size = self.text_object_parts(index, text_object)
         if b or c or a <= 0 or d <= 0:
             raise NeedsReference("rotated, skewed or mirrored text")
-        if _has_unicode_map_error(self.text_page, index):
+        if unicode_map_error:
             raise NeedsReference("a font without a usable ToUnicode map")
-        handle = ctypes.c_void_p(text_object)
-        if _count_marks(handle) and _has_actual_text(ctypes.cast(text_object, pdfium_c.FPDF_PAGEOBJECT)):
+        if marks and _has_actual_text(ctypes.cast(text_object, pdfium_c.FPDF_PAGEOBJECT)):
             raise NeedsReference("text with /ActualText")
-        font = _get_font(handle)
         if not font:
             raise NeedsReference("text without a font")
-        font_size = _get_font_size(self.text_page, index)  # nominal: Tf's operand
         return self.fonts.style(font, font_size, a, d)
+
+    def text_object_parts(self, index: int, text_object: int) -> tuple:
+        """What _style decides on, for character `index` of `text_object`: its matrix (a, b,
+        c, d), whether its font has no usable ToUnicode map, the object's number of marks and
+        its font (None for none), and the nominal font size (Tf's operand)."""
+        if _compiled is not None:
+            return _compiled.text_object_parts(self._address, index, text_object)
+        _get_char_matrix(self.text_page, index, self._in_matrix)
+        handle = ctypes.c_void_p(text_object)
+        return (self._matrix.a, self._matrix.b, self._matrix.c, self._matrix.d,
+                bool(_has_unicode_map_error(self.text_page, index)), _count_marks(handle), _get_font(handle),
+                _get_font_size(self.text_page, index))
 
     def _advance(self, index: int, ch: str, style: _Style, x0: float) -> float:
         """The character's advance width on the page: pdfminer's box runs from x0 to x0 + this.
@@ -472,13 +485,23 @@ class _PageChars:
         `f`). Then the font's width for the character is taken, if it is a plausible
         overhang away.
         """
-        _get_loose_box(self.text_page, index, self._in_loose)
-        width = self._loose.right - x0
-        if _get_glyph_width(style.font, ord(ch), style.font_size, self._in_glyph_width):
-            advance = self._glyph_width.value * style.scale_x
+        loose_right, glyph_width = self.advance_parts(index, ch, style)
+        width = loose_right - x0
+        if glyph_width is not None:
+            advance = glyph_width * style.scale_x
             if 0 < advance and 1e-3 * style.height < width - advance < 0.35 * style.height:
                 return advance
         return width
+
+    def advance_parts(self, index: int, ch: str, style: _Style) -> tuple[float, float | None]:
+        """What _advance decides on: the right edge of character `index`'s loose box, and the
+        font's width for `ch` at the nominal size (None where PDFium has none)."""
+        if _compiled is not None:
+            return _compiled.advance_parts(self._address, index, style.font_address, ord(ch), style.nominal_size)
+        _get_loose_box(self.text_page, index, self._in_loose)
+        if _get_glyph_width(style.font, ord(ch), style.font_size, self._in_glyph_width):
+            return self._loose.right, self._glyph_width.value
+        return self._loose.right, None
 
 
 def _surrogates(text: str, xs: list[float], ys: list[float], index: int, end: int) -> tuple[str, bool]:
