@@ -19,6 +19,7 @@ from functools import lru_cache
 _FOLD = str.maketrans({"○": "〇", "两": "二"})
 
 _DIGIT = {ch: value for value, ch in enumerate("〇一二三四五六七八九")} | {"零": 0}
+_AS_ASCII = str.maketrans("〇零一二三四五六七八九", "00123456789")
 # digit by digit (二〇二四, 〇五), and tens (十, 十一, 二十, 三十一): cn2an's "smart" values
 _DIGITS = re.compile("[〇零一二三四五六七八九]+")
 _TENS = re.compile("([一二三四五六七八九]?)十([一二三四五六七八九]?)")
@@ -36,7 +37,7 @@ def numeral_value(token: str) -> int:
         return int(token)
     folded = token.translate(_FOLD)
     if _DIGITS.fullmatch(folded):
-        return int("".join(str(_DIGIT[ch]) for ch in folded))
+        return int(folded.translate(_AS_ASCII))
     tens = _TENS.fullmatch(folded)
     if tens:
         return 10 * (_DIGIT[tens[1]] if tens[1] else 1) + (_DIGIT[tens[2]] if tens[2] else 0)
