@@ -363,6 +363,13 @@ def test_the_per_character_calls_are_compiled_in_this_install():
     assert pdf.pdfium._compiled is not None, "parsers/pdf/_chars.c was not built: `make setup` with gcc"
 
 
+@pytest.mark.parametrize(("call", "args"), [("objects_and_origins", (0, 3)), ("text_object_parts", (0, 0, 1)),
+                                             ("advance_parts", (1, 0, 0, 65, 10.0))])
+def test_the_compiled_calls_refuse_a_null_handle_rather_than_pass_it_to_pdfium(call, args):
+    with pytest.raises(ValueError, match="null"):
+        getattr(pdf.pdfium._compiled, call)(*args)
+
+
 @pytest.mark.parametrize("path", [p for p, _info in good_inputs() if p.suffix == ".pdf"], ids=_id)
 def test_the_compiled_calls_give_what_ctypes_gives(path, monkeypatch):
     """_chars.c against the same calls through ctypes, on every page of the corpus PDFs: each

@@ -72,18 +72,22 @@ bind(PyObject *module, PyObject *args)
     Py_RETURN_NONE;
 }
 
-/* A pointer argument: an int, not 0; NULL (with an exception) otherwise, or before bind. */
-static void *
-pointer_of(PyObject *value, const char *what)
+/* PyArg_ParseTuple's converter ("O&") for a handle or address: an int, not 0. It fails
+ * before bind() too, so that no function is called through a null pointer. */
+static int
+as_pointer(PyObject *value, void **pointer)
 {
     if (!get_text_object) {
         PyErr_SetString(PyExc_RuntimeError, "_chars: bind() first");
-        return NULL;
+        return 0;
     }
-    void *pointer = PyLong_AsVoidPtr(value);
-    if (!pointer && !PyErr_Occurred())
-        PyErr_Format(PyExc_ValueError, "_chars: a null %s", what);
-    return pointer;
+    *pointer = PyLong_AsVoidPtr(value);
+    if (!*pointer) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_ValueError, "_chars: a null text page, text object or font");
+        return 0;
+    }
+    return 1;
 }
 
 static PyObject *
@@ -95,12 +99,9 @@ address_or_none(void *pointer)
 static PyObject *
 objects_and_origins(PyObject *module, PyObject *args)
 {
-    PyObject *page;
+    void *text_page;
     int count;
-    if (!PyArg_ParseTuple(args, "Oi", &page, &count))
-        return NULL;
-    void *text_page = pointer_of(page, "text page");
-    if (!text_page)
+    if (!PyArg_ParseTuple(args, "O&i", as_pointer, &text_page, &count))
         return NULL;
     if (count < 0) {
         PyErr_SetString(PyExc_ValueError, "objects_and_origins: a negative count");
@@ -140,15 +141,9 @@ fail:
 static PyObject *
 text_object_parts(PyObject *module, PyObject *args)
 {
-    PyObject *page, *object;
+    void *text_page, *text_object;
     int index;
-    if (!PyArg_ParseTuple(args, "OiO", &page, &index, &object))
-        return NULL;
-    void *text_page = pointer_of(page, "text page");
-    if (!text_page)
-        return NULL;
-    void *text_object = pointer_of(object, "text object");
-    if (!text_object)
+    if (!PyArg_ParseTuple(args, "O&iO&", as_pointer, &text_page, &index, as_pointer, &text_object))
         return NULL;
     matrix_t matrix = {0};
     if (!get_matrix(text_page, index, &matrix))
@@ -166,17 +161,11 @@ text_object_parts(PyObject *module, PyObject *args)
 static PyObject *
 advance_parts(PyObject *module, PyObject *args)
 {
-    PyObject *page, *font_address;
+    void *text_page, *font;
     int index;
     unsigned int code;
     double font_size;
-    if (!PyArg_ParseTuple(args, "OiOId", &page, &index, &font_address, &code, &font_size))
-        return NULL;
-    void *text_page = pointer_of(page, "text page");
-    if (!text_page)
-        return NULL;
-    void *font = pointer_of(font_address, "font");
-    if (!font)
+    if (!PyArg_ParseTuple(args, "O&iO&Id", as_pointer, &text_page, &index, as_pointer, &font, &code, &font_size))
         return NULL;
     rect_t loose = {0};
     if (!get_loose_char_box(text_page, index, &loose))
