@@ -4,7 +4,8 @@
     plan, lock, stream results, write            (once per run: `run`)
 
 A file that fails at any stage gives an ErrorRow naming the stage and the file; the
-run goes on with the next one. This module and cli.py are the only places that chain
+run goes on with the next one. A document whose extraction fails costs only its facts
+(_extract_each): the file is partly_read. This module and cli.py are the only places that chain
 the stages; pipeline.executors only decides where `process_file` runs.
 """
 from __future__ import annotations
@@ -222,12 +223,12 @@ def process_file(path: Path, source_file: str, *, pdf_engine: str = DEFAULT_ENGI
         stage = "segment"
         issue = segment(raw)
         stage = "extract"
-        facts = tuple(fact for doc in issue.documents for fact in extract(doc, issue.pages))
+        facts, failures = _extract_each(issue, source_file, extract, peak_before)
     except Exception as exc:  # ReadError: a bad input; any other: a bug or an input we did not foresee
         result = FileResult(source_file, None, errors=(_error_row(exc, source_file, stage, peak_before),))
     else:
         warnings = tuple(ErrorRow(source_file, "read", "partly_read", w) for w in raw.warnings)
-        result = FileResult(source_file, issue, facts=facts, errors=warnings, sha256=issue.source_sha256)
+        result = FileResult(source_file, issue, facts=facts, errors=warnings + failures, sha256=issue.source_sha256)
     return replace(result, sha256=result.sha256 or _sha256_if_readable(path),
                    seconds=round(time.monotonic() - started, 3), peak_rss_mb=_peak_rss_mb())
 
@@ -251,6 +252,26 @@ def extract_tables(input_path: Path, *, pdf_engine: str = DEFAULT_ENGINE, ocr: s
            for table, schema in SCHEMAS.items()}
     out["documents"] = table_with_validity(out["documents"], today or run_date())
     return out
+
+
+def _extract_each(issue, source_file: str, extract, peak_before: float | None) -> tuple[tuple, tuple[ErrorRow, ...]]:
+    """Every document's facts, and an error row for each document whose extraction raised:
+    an exception no rule foresaw (a bug to report) costs that document's facts, not the
+    file's other documents, and the document itself (its row, text and sections) is kept.
+    The file is then partly_read. Reaching the worker's memory ceiling still fails the file."""
+    facts: list = []
+    failures: list[ErrorRow] = []
+    for number, doc in enumerate(issue.documents, start=1):
+        try:
+            facts.extend(extract(doc, issue.pages))
+        except Exception as exc:
+            if _hit_memory_ceiling(exc, peak_before):
+                raise
+            failures.append(ErrorRow(source_file, "extract", type(exc).__name__,
+                                     f"document {number} of {len(issue.documents)} ({doc.doc_id}, "
+                                     f"{doc.title or 'untitled'}): its facts are left out: "
+                                     f"{type(exc).__name__}: {exc}"))
+    return tuple(facts), tuple(failures)
 
 
 def _error_row(exc: Exception, source_file: str, stage: str, peak_before: float | None) -> ErrorRow:

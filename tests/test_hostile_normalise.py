@@ -16,14 +16,17 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import pipeline.extract
 from pipeline import rules
 from pipeline.extract import extract
 from pipeline.extract.responsibility import extract_responsible_units
+from pipeline.manifest import input_status
 from pipeline.normalise import MappedText, normalise, normalise_text, remove_invisible
 from pipeline.read import read
 from pipeline.records import PageSpan, RawIssue, ResponsibleUnitRow
 from pipeline.run import process_file
 from pipeline.segment import segment
+from pipeline.write import file_output
 from tests.conftest import raw as corpus_file
 from tests.documents import document
 
@@ -327,3 +330,26 @@ def test_a_numeral_that_is_no_number_loses_that_form_not_the_file(where, tmp_pat
 def test_an_issue_number_that_is_no_number_is_left_unknown():
     from pipeline.segment.cover import _numbers
     assert (_numbers("十一"), _numbers("07-08"), _numbers("十十")) == ("11", "07、08", None)
+
+
+def test_a_document_whose_extraction_fails_loses_its_facts_not_the_issue(monkeypatch):
+    # an exception no rule foresaw (a bug, like the numerals above before they were mended),
+    # raised while the subsidies of the third of the issue's documents are read
+    path = corpus_file("jiaxing-2024-11.pdf")
+    clean = process_file(path, path.name)
+    failing = clean.issue.documents[2]
+    real_subsidies = pipeline.extract.extract_subsidies
+
+    def subsidies_failing_on_one_document(doc, *args):
+        if doc.document.doc_id == failing.doc_id:
+            raise KeyError(1)
+        return real_subsidies(doc, *args)
+
+    monkeypatch.setattr(pipeline.extract, "extract_subsidies", subsidies_failing_on_one_document)
+    result = process_file(path, path.name)
+    assert [doc.doc_id for doc in result.issue.documents] == [doc.doc_id for doc in clean.issue.documents]
+    assert result.facts == tuple(f for f in clean.facts if f.provenance.doc_id != failing.doc_id)
+    [error] = result.errors
+    assert (error.stage, error.error_type) == ("extract", "KeyError")
+    assert f"document 3 of {len(clean.issue.documents)} ({failing.doc_id}, {failing.title})" in error.message
+    assert input_status(file_output(result)) == "partly_read"
