@@ -83,9 +83,19 @@ def _reader(module: str):
     return read_in_one_go
 
 
+# kind -> the module of parsers/ that reads it in one go
+_ONE_GO_MODULES = {"html": "html", "text": "text", "docx": "word", "doc": "word", "ofd": "ofd"}
 # kind -> reader(path, source_file, *, pdf_engine, deadline, ocr)
-READERS = {"pdf": _pdf, "html": _reader("html"), "text": _reader("text"), "docx": _reader("word"),
-           "doc": _reader("word"), "ofd": _reader("ofd")}
+READERS = {"pdf": _pdf, **{kind: _reader(module) for kind, module in _ONE_GO_MODULES.items()}}
+
+
+def prepare(paths) -> None:
+    """Import the readers of the kinds among `paths` (by suffix) now, in the process that
+    forks the workers: a worker under --memory-limit then need not map lxml's library itself,
+    which a worker of a large parent could not always do."""
+    for kind in {file_kind(path) for path in paths}:
+        if kind in _ONE_GO_MODULES:
+            import_module(f"parsers.{_ONE_GO_MODULES[kind]}")
 
 
 def read(path: Path, source_file: str | None = None, *, pdf_engine: str = "pdfium",

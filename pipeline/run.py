@@ -496,21 +496,24 @@ def _read(items: list[InputFile], *, scheduler: str | None, workers: int | None,
         return listed
     if scheduler:
         return chain(listed, run_dask(to_open, scheduler, **reading))
-    _prepare_workers()
+    _prepare_workers([item.path for item in to_open])
     workers = workers or default_workers()
     ceiling = default_memory_limit_mb(workers) if memory_limit_mb is None else memory_limit_mb or None
     return chain(listed, run_local(to_open, min(workers, len(to_open)), memory_limit_mb=ceiling, stop=stop,
                                    **reading))
 
 
-def _prepare_workers() -> None:
+def _prepare_workers(paths: list[Path]) -> None:
     """What every worker would load at its first file, loaded once here and inherited by
-    the workers the pool forks: the stages' modules, the indicator tagger, OpenCC."""
+    the workers the pool forks: the stages' modules, the indicator tagger, OpenCC, and the
+    readers of the kinds of file among `paths`."""
     from pipeline import normalise, segment  # noqa: F401
     from pipeline.extract import prepare
+    from pipeline.read import prepare as prepare_readers
 
     prepare()
     normalise.prepare()
+    prepare_readers(paths)
 
 
 def _write(out_dir: Path, plan: Plan, settings: RunSettings, results, summary: RunSummary,

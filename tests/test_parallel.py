@@ -5,6 +5,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -84,3 +86,15 @@ def test_a_file_over_the_time_limit_stops_between_pages_and_is_retried_only_with
     assert (again.files_read, again.files_failed, again.unchanged) == (0, 0, 1)
     assert run(pdf, out, workers=1, time_limit_s=600).files_read == 1
     assert pd.read_parquet(out / "errors.parquet").empty
+
+
+def test_the_readers_of_the_kinds_a_run_meets_are_loaded_before_the_workers_fork():
+    # a worker under --memory-limit need not map lxml's library itself (a worker of a large
+    # parent could not: ImportError for every web page); readers of kinds not met stay unloaded
+    code = ("import sys\n"
+            "from pathlib import Path\n"
+            "from pipeline import run\n"
+            "run._prepare_workers([Path('notice.html'), Path('issue.pdf')])\n"
+            "print(*(name in sys.modules for name in ('parsers.html', 'lxml.etree', 'parsers.ofd')))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.stdout.split() == ["True", "True", "False"], done.stderr[-2000:]
