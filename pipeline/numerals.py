@@ -49,3 +49,12 @@ def numeral_value(token: str) -> int:
         return int(cn2an.cn2an(folded, "smart"))
     except Exception as error:  # cn2an raises KeyError for some (〇十〇, 二十〇), ValueError for most
         raise ValueError(f"no number: {token!r}") from error
+
+
+def numeral_or_none(token: str) -> int | None:
+    """numeral_value, or None where `token` is no number (十十, 第十〇条: a typo or an OCR
+    slip): for a form that is then not read (a heading, a period), while the text is."""
+    try:
+        return numeral_value(token)
+    except ValueError:
+        return None

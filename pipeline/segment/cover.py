@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import regex
 
 from pipeline.dates import find_dates
-from pipeline.numerals import numeral_value
+from pipeline.numerals import numeral_or_none
 
 from .lines import TextLine, lines_of
 
@@ -112,10 +112,8 @@ def _numbers(found: str) -> str | None:
     """`11` -> `11`; `07、08` and `07-08` -> `07、08`; `十一` -> `11`; numerals that are no
     number (`十十`: an OCR slip) -> None, unknown."""
     if _CN_NUMBER_ONLY.fullmatch(found):
-        try:
-            return str(numeral_value(found))
-        except ValueError:
-            return None
+        number = numeral_or_none(found)
+        return None if number is None else str(number)
     return "、".join(_DIGITS.findall(found))
 
 

@@ -27,7 +27,7 @@ import regex
 from pipeline import rules
 from pipeline.dates import add_months, add_years, find_dates, parse_date
 from pipeline.docnumber import DocNumber, find_doc_numbers, parse_doc_number
-from pipeline.numerals import numeral_value
+from pipeline.numerals import numeral_or_none
 from pipeline.records import TextSpan
 
 from .lines import TextLine, compact_key
@@ -383,15 +383,6 @@ def event_date(text: str, event: str, signed: dt.date | None) -> dt.date | None:
     return signed
 
 
-def _period(numeral: str) -> int | None:
-    """The N of `N个月后施行`, `有效期N年`; None for numerals that are no number (十十): the
-    clause is there, its date unknown."""
-    try:
-        return numeral_value(numeral)
-    except ValueError:
-        return None
-
-
 def effective_clause(text: str, signed: dt.date | None) -> DatingClause | None:
     """The document's own 施行 clause and when it comes into force."""
     patterns = (_EFFECTIVE_ON_EVENT, _EFFECTIVE_AFTER_EVENT, _IN_FORCE_BETWEEN, _EFFECTIVE_ON_DATE)
@@ -401,8 +392,8 @@ def effective_clause(text: str, signed: dt.date | None) -> DatingClause | None:
         if match.re is _EFFECTIVE_AFTER_EVENT:
             if signed is None:
                 return DatingClause(None, *match.span())
-            n = _period(match.group("n"))
-            if n is None:
+            n = numeral_or_none(match.group("n"))
+            if n is None:  # 十十个月后: the clause is there, its date unknown
                 return DatingClause(None, *match.span())
             date = add_months(signed, n) if match.group("unit") == "个月" else signed + dt.timedelta(days=n)
             return DatingClause(date, *match.span())
@@ -427,8 +418,8 @@ def expiry_clause(text: str, effective: dt.date | None) -> DatingClause | None:
         if match.re is _EXPIRY_PERIOD:
             if effective is None:
                 return DatingClause(None, *match.span())
-            n = _period(match.group("n"))
-            if n is None:
+            n = numeral_or_none(match.group("n"))
+            if n is None:  # 有效期十十年: the clause is there, its date unknown
                 return DatingClause(None, *match.span())
             end = add_years(effective, n) if match.group("unit") == "年" else add_months(effective, n)
             return DatingClause(end - dt.timedelta(days=1), *match.span())

@@ -58,7 +58,7 @@ from dataclasses import dataclass
 
 import regex
 
-from pipeline.numerals import numeral_value
+from pipeline.numerals import numeral_or_none
 from pipeline.records import Section
 
 _CN = "零〇一二三四五六七八九十百千"
@@ -138,15 +138,6 @@ def _marker(stripped: str, start: int, end: int, row: int) -> _Line | None:
                  items=items)
 
 
-def _number(numeral: str) -> int | None:
-    """A heading's number; None for numerals that are no number (`十十、`, `第十〇条`: a typo
-    or an OCR slip), whose line is then no heading."""
-    try:
-        return numeral_value(numeral)
-    except ValueError:
-        return None
-
-
 def _lines(text: str) -> list[_Line]:
     """The numbered lines and markers of `text`, in order (one pass over its lines)."""
     found: list[_Line] = []
@@ -169,7 +160,7 @@ def _lines(text: str) -> list[_Line]:
                 found.append(marker)
         elif first == "第":
             match = _ARTICLE.match(stripped)
-            number = _number(match.group("num")) if match else None
+            number = numeral_or_none(match.group("num")) if match else None  # 第十〇条: no heading
             if number is not None:
                 rank = _ARTICLE_RANK[match.group("kind")]
                 rest = stripped[match.end():]
@@ -181,7 +172,7 @@ def _lines(text: str) -> list[_Line]:
                 match = pattern.match(stripped)
                 if match:
                     num = match.group("num")
-                    number = _number(num)
+                    number = numeral_or_none(num)  # 十十、: no heading
                     if number is not None:
                         found.append(_Line(rank, shape.format(num), number,
                                            _heading_text(stripped[match.end():]), start, line_end, row))
