@@ -203,3 +203,33 @@ def test_a_list_in_an_article_has_the_articles_path():
             "第二条 建立联席会议制度，统筹协调重大事项。(民政部牵头，财政部、人力资源社会保障部参与)\n")
     assert rows_of(text) == [("第二章/第二条", "民政部", True), ("第二章/第二条", "财政部", False),
                              ("第二章/第二条", "人力资源社会保障部", False)]
+
+
+def test_units_that_carry_a_task_out_after_the_lead():
+    # Sichuan, Hubei and Hunan city plans: the lead, then the governments that 落实 (a probe of 2026-12-07)
+    assert table("1.加快工业互联网平台建设。(省经济和信息化厅牵头,各市(州)人民政府落实)") == [
+        ("1", "省经济和信息化厅", 1, True, False), ("1", "各市(州)人民政府", 2, False, False)]
+    assert table("1.推进试点。(市科技局牵头,市经信局、市财政局具体落实)") == [
+        ("1", "市科技局", 1, True, False), ("1", "市经信局", 2, False, False), ("1", "市财政局", 3, False, False)]
+    assert table("1.开展评估。(市发展改革委牵头,各区政府组织实施)") == [
+        ("1", "市发展改革委", 1, True, False), ("1", "各区政府", 2, False, False)]
+
+
+def test_departments_named_by_their_field():
+    # ministry and 民政 notices name departments by their field, with no 各/有关 before them
+    assert table("(一)加强资金保障。(地方各级财政部门、工业和信息化主管部门按职责分工负责)") == [
+        ("(一)", "地方各级财政部门", 1, False, False), ("(一)", "工业和信息化主管部门", 2, False, False)]
+    assert table("(一)规范市场秩序。(省民政厅牵头,公安机关、市场监管部门配合)") == [
+        ("(一)", "省民政厅", 1, True, False), ("(一)", "公安机关", 2, False, False), ("(一)", "市场监管部门", 3, False, False)]
+    # fields that share the ending after them are one collective unit (GOLD: either reading)
+    assert table("(一)落实补助。(各级民政、财政部门按职责分工负责)") == [("(一)", "各级民政、财政部门", 1, False, False)]
+    # one character before 部门 names no body: no list
+    assert table("(一)形成合力。(多部门参与)") == []
+
+
+def test_a_labelled_line_of_its_own_under_a_task():
+    text = ("(一)推进企业数字化改造。\n1.实施中小企业数字化赋能行动,推动企业上云用数赋智。\n"
+            "责任单位:省经济和信息化厅、省财政厅、各市(州)人民政府\n"
+            "2.支持企业申报。\n实施主体:符合条件的企业\n")
+    assert table(text) == [("(一)/1", "省经济和信息化厅", 1, False, False), ("(一)/1", "省财政厅", 2, False, False),
+                           ("(一)/1", "各市(州)人民政府", 3, False, False)]  # 符合条件的企业 is no body

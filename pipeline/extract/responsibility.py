@@ -6,7 +6,7 @@
     (一)...放宽人才中介机构限制。(负责部门:人力资源社会保障部、住房城乡建设部、商务部;适用范围:所有自贸试验区)
     (三)...。由省发展改革委牵头,省财政厅、省自然资源厅配合。
 
-A list takes one of three forms:
+A list takes one of four forms:
 - A labelled parenthesis: a bracket that opens with a label of unit_labels.tsv (`责任单位:`, `负责部门:`,
   `牵头单位:…;配合单位:…`). Each label starts a part; a `not-a-unit` label (`适用范围:`, `完成时限:`) starts a
   part that names no unit. It runs to its matching bracket, whatever brackets it holds (`市委组织部〔市委人才办〕`).
@@ -15,6 +15,8 @@ A list takes one of three forms:
   states a rule (lead_rules.tsv) or a time (`2019年底前完成`), and every unit looks like a body (it ends in an
   ending of organisation_endings.tsv). Anything else in it (`(以下简称…)`, `(含…)`, an example list) means it is
   not a list. It is followed by the end of its line or a punctuation mark, not by more of a sentence.
+- A line of its own that opens with such a label, without brackets (`责任单位:省经济和信息化厅、省财政厅`), where
+  every unit is a body.
 - The last sentence of a paragraph that assigns the task, read the same way: `由XX会同YY负责。`,
   `此项工作由XX牵头,YY配合。` (not every sentence with 负责: `本办法由XX负责解释` names no list).
 
@@ -82,6 +84,9 @@ _MAY_NAME_UNITS = regex.compile(rf"{rules.alternation('unit_labels.tsv')}|{rules
 _AFTER_A_LIST = re.compile(r"\s*(?:$|[\n。；;，,、：:.．)）\]］】〕])")
 _ENDINGS = rules.words("organisation_endings.tsv", "organisation", "unit")
 _COLLECTIVE_ENDINGS = rules.words("organisation_endings.tsv", "collective", "unit_collective")
+# 财政部门, 工业和信息化主管部门, 公安机关: a body named by its field (unit_field_endings.tsv)
+_FIELD_BODY = regex.compile(rf"^\p{{Han}}{{2,}}(?:{rules.alternation('unit_field_endings.tsv')})$")
+_BARE_FIELD = regex.compile(r"^\p{Han}{2,8}$")  # 各级民政 before 、财政部门
 _DETERMINER = regex.compile(rules.alternation(_WORDS, "determiner"))
 _NOT_IN_NAME = regex.compile(rules.alternation(_WORDS, "not_in_name"))
 _CENTRAL = rules.words("central_issuers.tsv")
@@ -146,6 +151,22 @@ def find_assigning_sentences(doc: DocumentText) -> list[UnitList]:
             continue
         unit_list = read_list(match.group("body"), sentence, bodies_only=True)
         if unit_list is not None and unit_list.units:
+            found.append(unit_list)
+    return found
+
+
+def find_labelled_lines(text: str) -> list[UnitList]:
+    """Lists printed as a line of their own under a task, without brackets (`责任单位:省经济和信息化厅、
+    省财政厅、各市(州)人民政府`): the line opens with a label that puts units in charge, and every unit is a body."""
+    found: list[UnitList] = []
+    for line_start, line_end in _lines_naming_units(text):
+        line = text[line_start:line_end]
+        label = _LABEL.match(line)
+        if label is None or _LABELS[label.group("label")] == NOT_A_UNIT:
+            continue
+        content = line.strip().rstrip("。;；")
+        unit_list = read_list(content, Span(line_start, line_end, line), bodies_only=False)
+        if unit_list is not None and unit_list.units and all(map(looks_like_body, unit_list.units)):
             found.append(unit_list)
     return found
 
@@ -231,12 +252,15 @@ def read_list(content: str, span: Span, *, bodies_only: bool) -> UnitList | None
 def looks_like_body(name: str) -> bool:
     """`卫生健康委`, `各省级人民政府`, `有关部门`, `市委组织部〔市委人才办〕`: a name that ends in a body's ending
     (organisation_endings.tsv) after something else; a collective's ending (部门, 单位, 企业) only with a word
-    that makes it one (各有关部门, 相关单位: not 建设单位). `中央`, `发改`, `企业` are no bodies."""
+    that makes it one (各有关部门, 相关单位: not 建设单位), or after a field of government (财政部门, 公安机关:
+    unit_field_endings.tsv). `中央`, `发改`, `企业`, `多部门` are no bodies."""
     if (match := _ALIAS.match(name)) and len(match.group("main")) > 1:
         name = match.group("main")
     if not 1 < len(name) <= MAX_UNIT_CHARS or _NOT_IN_NAME.search(name):
         return False
     if any(name.endswith(ending) and len(name) > len(ending) for ending in _ENDINGS):
+        return True
+    if _FIELD_BODY.match(name):
         return True
     return (any(name.endswith(ending) and len(name) > len(ending) for ending in _COLLECTIVE_ENDINGS)
             and _DETERMINER.search(name) is not None)
@@ -259,8 +283,20 @@ def split_units(text: str) -> list[str]:
         if parts:
             joined += parts
             area_open = bool(_AREA_HEAD.match(parts[-1]))
-    units = [_TRAILING_ETC.sub("", unit).strip() for unit in joined]
+    units = [_TRAILING_ETC.sub("", unit).strip() for unit in _join_fields(joined)]
     return [unit for unit in units if unit]
+
+
+def _join_fields(units: list[str]) -> list[str]:
+    """`各级民政、财政部门`: fields that share the ending of the body after them are one collective unit
+    (GOLD: a collective phrase with a bare 、 may be one unit)."""
+    joined: list[str] = []
+    for unit in units:
+        if joined and _FIELD_BODY.match(unit) and _BARE_FIELD.match(joined[-1]) and not looks_like_body(joined[-1]):
+            joined[-1] = f"{joined[-1]}、{unit}"
+        else:
+            joined.append(unit)
+    return joined
 
 
 def _split_and(piece: str) -> list[str]:
@@ -293,7 +329,8 @@ def extract_responsible_units(doc: DocumentText) -> list[ResponsibleUnitRow]:
     # unit -> the list that first made it implicit: a rule restated task after task (a huge plan says
     # `X均为责任主体,不再列出` every tenth task) names X once, so a task's implicit rows stay one per unit
     implicit: dict[str, UnitList] = {}
-    lists = sorted(find_parentheses(doc.text) + find_assigning_sentences(doc), key=lambda found: found.span.start)
+    lists = sorted(find_parentheses(doc.text) + find_labelled_lines(doc.text) + find_assigning_sentences(doc),
+                   key=lambda found: found.span.start)
     for unit_list in lists:
         section = doc.section_at(unit_list.span.start)
         path, task = (section.path, section.heading) if section else (None, None)
