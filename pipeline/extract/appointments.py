@@ -16,6 +16,7 @@ from __future__ import annotations
 import regex
 
 from pipeline import rules
+from pipeline.docnumber import find_doc_numbers
 from pipeline.records import AppointmentRow
 
 from .text import DocumentText, Span, split_top_level
@@ -26,10 +27,20 @@ _REMOVING = frozenset(rules.words(_VERBS, "heading_remove", "remove_before"))
 _HEADING_VERBS = rules.alternation(_VERBS, "heading_appoint", "heading_remove", "appoint_before", "remove_before")
 _ACTION_HEADING = regex.compile(rf"^(?P<action>{_HEADING_VERBS})\s*[:：]?$")
 _PEOPLE = r"(?P<people>[\p{Han}·、,，]{2,40}?)"
-_APPOINT = regex.compile(rf"^(?:{rules.alternation(_VERBS, 'appoint_before')})(?P<people>.+?)(?:为|任)(?P<post>.+)$")
+# who decides may open the clause: `昆明市人民政府决定任命周云为…`, `市政府决定免去…`
+_DECIDER = r"(?:\p{Han}{2,30}?(?=决定))?"
+_APPOINT = regex.compile(rf"^{_DECIDER}(?:{rules.alternation(_VERBS, 'appoint_before')})(?P<people>.+?)(?:为|任)(?P<post>.+)$")
 _APPOINT_AFTER = regex.compile(rf"^{_PEOPLE}(?:{rules.alternation(_VERBS, 'appoint_after')})(?P<post>.+)$")
-_HOLDS = regex.compile(rf"^{_PEOPLE}(?:任|为)(?P<post>.+)$")
-_REMOVE = regex.compile(rf"^(?:{rules.alternation(_VERBS, 'remove_before')})(?P<people>.+?)的(?P<post>.+?)(?:职务)?$")
+_TAKES_POST = regex.compile(rf"^{_PEOPLE}任(?P<post>.+)$")  # `王强、赵丽同志任…副厅长`: 任命 under any heading
+_HOLDS = regex.compile(rf"^{_PEOPLE}为(?P<post>.+)$")  # `周平为…局长`: the heading's action
+_REMOVE = regex.compile(rf"^{_DECIDER}(?:{rules.alternation(_VERBS, 'remove_before')})(?P<people>.+?)的(?P<post>.+?)(?:职务)?$")
+# `任命何平为…局长，免去其…局长职务`, `吴建华同志因到龄退休，免去其…职务`: 其 is the person the sentence named
+_REMOVE_NAMED = regex.compile(rf"^(?:同时)?(?:{rules.alternation(_VERBS, 'remove_before')})其(?P<post>.+?)(?:职务)?$")
+_NAMED_FIRST = regex.compile(r"^(?P<person>\p{Han}{2,4})同志")
+# what a 人事任免 puts in brackets after a name (person_notes.tsv): `李红梅(女)`, `杨晓华(女,彝族)`; dropped
+_NOTE_ITEM = (rf"(?:{rules.alternation('person_notes.tsv', 'word')}"
+              rf"|\p{{Han}}{{1,4}}?(?:{rules.alternation('person_notes.tsv', 'ending')}))")
+_PERSON_NOTE = regex.compile(rf"(?<=\p{{Han}})\s*[(（]{_NOTE_ITEM}(?:[,，、]{_NOTE_ITEM})*[)）]")
 _REMOVED_UNDER_HEADING = regex.compile(rf"^{_PEOPLE}的(?P<post>.+?)(?:职务)?$")
 _NO_LONGER = regex.compile(rf"^{_PEOPLE}(?:{rules.alternation(_VERBS, 'remove_after')})(?P<post>.+?)(?:职务)?$")
 _NAME = regex.compile(r"^\p{Han}{2,4}$|^\p{Han}{1,5}·\p{Han}{1,8}$")
@@ -40,7 +51,7 @@ _PERIOD = regex.compile(r"(?P<period>(?:19|20)[0-9]{2}年(?:1[0-2]|0?[1-9])月)�
 _ORGANISATION_END = regex.compile(
     rf"(?:{rules.alternation('organisation_endings.tsv', 'organisation', 'unit')})(?:[(（][^()（）]+[)）])*")
 _TITLE = regex.compile(r"^(?:副|常务副|党组|党委|总)?\p{Han}{0,8}?(?:长|主任|书记|主席|委员|员|师|官|监|理|专员|秘书长|巡视员|调研员|参事|馆长|院长|校长|经理)$")
-_NOT_A_PERSON = regex.compile(r"^(?:原任|上述|以上|其|同时|均)")
+_NOT_A_PERSON = regex.compile(r"^(?:原任|上述|以上|其|同时|均|另有)")  # 另有任用: no one
 _APPOINTMENT_TITLE = regex.compile(r"任免|任职|免职")
 _PEOPLE_SEPARATOR = regex.compile(r"[、,，]|同志")
 _POST_WORD = regex.compile(r"职务$")
@@ -64,8 +75,21 @@ def extract_appointments(doc: DocumentText) -> list[AppointmentRow]:
         if heading:
             action = "免去" if heading.group("action") in _REMOVING else "任命"
             continue
-        for _, clause in split_top_level(text, "，,"):  # 任命X为...，原任的...职务同时免去
-            rows += _rows(doc, sentence, clause.strip(), action, period)
+        named: list[str] = []  # the people this sentence has named so far
+        for _, clause in split_top_level(_PERSON_NOTE.sub("", text), "，,"):  # 任命X为...，原任的...职务同时免去
+            clause = clause.strip()
+            if next(find_doc_numbers(clause), None):
+                continue  # the 文号 of a 任免 notice (豫政任〔2023〕58号) appoints no one
+            if (removal := _REMOVE_NAMED.match(clause)):
+                if len(named) == 1:
+                    rows += _row_for(doc, sentence, "免去", named, removal.group("post"), period)
+                continue
+            found = _rows(doc, sentence, clause, action, period)
+            rows += found
+            if found:
+                named = [row.person for row in found]
+            elif not named and (first := _NAMED_FIRST.match(clause)):
+                named = [first.group("person")]
     return rows
 
 
@@ -74,7 +98,7 @@ def _rows(doc: DocumentText, sentence: Span, text: str, action: str | None, peri
     if (noted := _NOTE.search(text)):
         note, text = noted.group("note"), text[:noted.start()]
     forms = ((_REMOVE, "免去"), (_APPOINT, "任命"), (_NO_LONGER, "免去"), (_APPOINT_AFTER, "任命"),
-             (_HOLDS, action or "任命"))
+             (_TAKES_POST, "任命"), (_HOLDS, action or "任命"))
     if action == "免去":  # under `免去:` a line names the person and the post: `孙立的…副局长职务`
         forms += ((_REMOVED_UNDER_HEADING, "免去"),)
     match, act = next(((m, act) for pattern, act in forms if (m := pattern.match(text))), (None, None))
@@ -83,8 +107,13 @@ def _rows(doc: DocumentText, sentence: Span, text: str, action: str | None, peri
     people = [p.strip() for p in _PEOPLE_SEPARATOR.split(match.group("people")) if p.strip()]
     if not people or _NOT_A_PERSON.match(match.group("people")) or not all(_NAME.match(p) for p in people):
         return []
-    organization, position = split_post(match.group("post"))
-    return [AppointmentRow(doc.provenance(sentence), doc.path_at(sentence.start), act, person, position,
+    return _row_for(doc, sentence, act, people, match.group("post"), period, note)
+
+
+def _row_for(doc: DocumentText, sentence: Span, action: str, people: list[str], post: str, period: str | None,
+             note: str | None = None) -> list[AppointmentRow]:
+    organization, position = split_post(post)
+    return [AppointmentRow(doc.provenance(sentence), doc.path_at(sentence.start), action, person, position,
                            organization, note, period) for person in people]
 
 
