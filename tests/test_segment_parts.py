@@ -170,6 +170,12 @@ SIGNED = dt.date(2024, 10, 10)
     ("本通知自7月1日起执行,有效期为一年。", dt.date(2024, 7, 1), dt.date(2025, 6, 30)),
     ("本实施意见自发文之日30日后正式施行,有效期至2027年底。", SIGNED + dt.timedelta(days=30), dt.date(2027, 12, 31)),
     ("本规定自印发之日起施行,有效期3年。", SIGNED, dt.date(2027, 10, 9)),
+    # the end of the clause that put the document in force (a probe of 2026-12-07: time-limited measures)
+    ("本措施自2024年4月1日起施行,至2024年12月31日止。", dt.date(2024, 4, 1), dt.date(2024, 12, 31)),
+    ("本通知自印发之日起执行,执行至2025年12月31日。", SIGNED, dt.date(2025, 12, 31)),
+    ("本办法自2024年1月1日起施行,执行期至2026年12月31日。", dt.date(2024, 1, 1), dt.date(2026, 12, 31)),
+    # a measure's own period is not the document's
+    ("一、购房补贴自2024年1月1日起执行至2024年6月30日。本办法自2024年1月1日起施行。", dt.date(2024, 1, 1), None),
     ("各地要抓好落实。", None, None),
 ])
 def test_effective_and_expiry_dates_resolve_against_the_signed_date(clause, effective, expiry):

@@ -78,9 +78,13 @@ _EFFECTIVE_AFTER_EVENT = regex.compile(
     rf"{_SINCE}{_PUBLISHED_EVENT}之日(?:起)?{_NUMBER}(?P<unit>日|天|个月)(?:后|以后){_COMES_INTO_FORCE}")
 _EFFECTIVE_ON_DATE = regex.compile(rf"(?:{_SINCE}|于)(?P<date>[^。;；,，自从]{{3,20}}?)起{_COMES_INTO_FORCE}")
 # How a document names the time it holds: 有效期(限), 施行/执行/实施期限, 试行期.
-_TERM = r"(?:有效期限|有效期|(?:施行|执行|实施)期限|试行期限|试行期)"
+_TERM = r"(?:有效期限|有效期|(?:施行|执行|实施)期限?|试行期限|试行期)"
 _EXPIRY_ON_DATE = regex.compile(rf"(?:{_TERM}(?:为|是)?|有效)(?:至|截至|截止至|截止到|到)(?P<date>[^。;；,，]{{3,20}})")
 _EXPIRY_PERIOD = regex.compile(rf"{_TERM}(?:为|是)?{_NUMBER}(?P<unit>年|个月)")
+# `本措施自2024年4月1日起施行,至2024年12月31日止`, `自印发之日起执行,执行至2025年12月31日`: the end of the
+# clause that put the document in force
+_EXPIRY_AFTER_FORCE = regex.compile(
+    rf"起{_COMES_INTO_FORCE}[,，]?(?:执行|实施|施行|有效)?(?:至|到)(?P<date>[^。;；,，]{{3,20}}?)(?:止|(?=[。;；,，]|$))")
 _INTERPRETER = regex.compile(r"解读(?:机关|单位|部门)\s*[:：]\s*(?P<name>[^。;；,，\n]+)")
 _INTERPRETED_TITLE = regex.compile(r"《(?P<title>[^《》]+)》[^《》]*解读$")
 # The issuer opens a title before 关于, or before the verb of a 转发/批转/印发 title
@@ -412,7 +416,7 @@ def effective_date(text: str, signed: dt.date | None) -> dt.date | None:
 
 def expiry_clause(text: str, effective: dt.date | None) -> DatingClause | None:
     """The document's own 有效期 clause and its last valid day."""
-    for match in _clauses(text, (_EXPIRY_ON_DATE, _EXPIRY_PERIOD, _IN_FORCE_BETWEEN)):
+    for match in _clauses(text, (_EXPIRY_ON_DATE, _EXPIRY_PERIOD, _IN_FORCE_BETWEEN, _EXPIRY_AFTER_FORCE)):
         if match.re is _IN_FORCE_BETWEEN:
             return DatingClause(_last_day(match.group("until")), *match.span())
         if match.re is _EXPIRY_PERIOD:
@@ -446,9 +450,9 @@ def _last_day(phrase: str) -> dt.date | None:
     return dt.date(first.date.year, 12, 31)
 
 
-# Patterns that date the document only in its own clause (`本办法自…至…施行`): elsewhere
+# Patterns that date the document only in its own clause (`本办法自…至…施行`, `本措施自…起施行,至…止`): elsewhere
 # `…自2024年1月1日至12月31日执行` is the period of one measure.
-_OWN_CLAUSE_ONLY = (_IN_FORCE_BETWEEN,)
+_OWN_CLAUSE_ONLY = (_IN_FORCE_BETWEEN, _EXPIRY_AFTER_FORCE)
 
 
 def _clauses(text: str, patterns) -> list[regex.Match]:
