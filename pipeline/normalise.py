@@ -359,7 +359,10 @@ def ends_paragraph(line: str, next_line: str, *, trust_breaks: bool = False) -> 
         return True
     if _WORD_TAIL.match(next_line):
         return False
-    return not any(mark in line[:-1] for mark in CLAUSE_MARKS)
+    # the 、 of a heading's number (三、) is no clause mark: `三、提高…保障标准` is a heading, not prose
+    opener = _STARTS_BLOCK.match(line)
+    body = line[opener.end():] if opener else line
+    return not any(mark in body[:-1] for mark in CLAUSE_MARKS)
 
 
 # --- the steps --------------------------------------------------------------------------------

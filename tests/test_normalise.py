@@ -76,6 +76,8 @@ def test_structural_lines_are_not_joined():
     for text in ("嘉兴市人民政府\n2024年10月10日",                     # signature, date
                  "嘉兴市人民政府关于大力发展都市型工业的实施意见\n嘉政发[2024]20号",  # title, 文号
                  "一、总体要求\n抢抓新兴产业和未来产业赛道,加快引育一批企业。",   # heading, body
+                 # a heading longer than a short line: the 、 of its number is no clause mark
+                 "三、提高孤儿和事实无人抚养儿童基本生活保障标准\n集中供养孤儿基本生活费标准每人每月不低于1800元。",
                  "为深入贯彻新发展理念,经市政府同意,制定本实施意见。\n(一)明确空间布局。",
                  "嘉兴市推动人工智能高质量发展实施方案\n(征求意见稿)",
                  "GAZETTE OF THE PEOPLE'S GOVERNMENT\nOF JIAXING MUNICIPALITY"):
