@@ -101,6 +101,13 @@ def test_a_standard_capped_per_person_per_day():
     assert rows(text) == [(None, None, 240, None), (None, None, 120, None)]
 
 
+def test_care_standards_set_at_an_amount_per_person():
+    # 民政 notices state the 特困人员 care standards as what they are set at (a probe of 2026-12-07)
+    text = "全自理、半护理、全护理特困人员照料护理标准分别按照每人每月不低于100元、400元、800元执行。"
+    assert [a for a, *_ in rows(text)] == [100, 400, 800]
+    assert rows("特困人员照料护理标准按照每人每月不低于400元执行。") == [(400, None, None, None)]
+
+
 def test_the_items_of_a_list_of_standards_after_a_semicolon():
     text = "高龄津贴标准：80至89周岁老年人每人每月100元；90至99周岁每人每月200元；100周岁以上每人每月500元。"
     assert [a for a, *_ in rows(text)] == [100, 200, 500]

@@ -72,7 +72,7 @@ _SUM = regex.compile(rules.alternation(_WORDS, "sum"))
 _PENALTY = regex.compile(rules.alternation(_WORDS, "penalty"))
 _SHARE_OUT = regex.compile(rules.alternation(_WORDS, "share_out"))
 _PER = f"(?:{rules.alternation(_WORDS, 'per')}|(?:{rules.alternation(_WORDS, 'per_mark')})\\p{{Han}}{{1,3}}?)"
-_GLUE = f"(?:{rules.alternation(_WORDS, 'glue', 'per', 'cap', 'floor', 'respectively', 'raised_to')}|{_PER})"
+_GLUE = f"(?:{rules.alternation(_WORDS, 'glue', 'per', 'cap', 'floor', 'respectively', 'raised_to', 'rate_lead')}|{_PER})"
 _STANDARD_NAME = f"(?:{rules.alternation(_WORDS, 'standard_of')})(?:{rules.alternation(_WORDS, 'named')})"
 # 最低生活保障标准为每人每月 / 标准为：城市每人每月 / 标准由每人每月1200元提高到: the amount that follows is the standard
 _STANDARD = regex.compile(
