@@ -42,6 +42,17 @@ def test_a_committed_level_without_a_year_is_a_target_with_no_year():
     assert targets("力争培育1个性能达到国际先进水平的通用大模型。") == [(None, "通用大模型", 1, "个", "=")]
 
 
+def test_a_five_year_plans_span_commits_while_the_plan_runs():
+    # GOLD: a goal only 十四五期末 dates has no year (a probe of 2026-12-07: State Council and provincial plans)
+    text = "“十四五”期末,全省数字经济核心产业增加值占GDP比重达到12%,培育省级专精特新企业800家。"
+    assert [(y, v, u) for y, _, v, u, _ in targets(text, signed=dt.date(2022, 3, 1))] == [(None, 12, "%"), (None, 800, "家")]
+    assert [(y, v, u) for y, _, v, u, _ in targets("十四五时期,全市新增城镇就业30万人。", signed=dt.date(2021, 6, 1))] == [
+        (None, 30, "万人")]
+    # a review of a plan that ended before the document: history
+    assert targets("“十三五”期间,全市新增城镇就业50万人。", signed=dt.date(2021, 6, 1)) == []
+    assert [v for _, _, v, _, _ in targets("“十三五”期间,全市新增城镇就业50万人。", signed=dt.date(2018, 6, 1))] == [50]
+
+
 def test_negated_comparisons_read_the_right_way_round():
     assert targets("其中工业建筑面积占比不得低于51%。")[0][-1] == ">="
     assert targets("到2027年,重点行业产品不良品率不超过1.5%。")[0][-1] == "<="

@@ -64,6 +64,10 @@ _COMMITMENT = regex.compile(
     rf"(?:{rules.alternation(_CUES, 'commit')})|(?:{rules.alternation(_CUES, 'period_open')})\s*"
     rf"[0-9零一二两三四五六七八九十半]+\s*个?\s*(?:年|月)(?:{rules.alternation(_COMPARATORS, 'about_after')})?的?\s*"
     rf"(?:{rules.alternation(_CUES, 'period_close')})")
+# A five-year plan's span: “十四五”期间, 十四五期末 (十一五, the 11th plan, ran 2006-2010; each is five years)
+_PLAN_PERIOD = regex.compile(
+    rf"[“\"]?十(?P<n>[一二三四五六七八九])五[”\"]?(?:{rules.alternation(_CUES, 'plan_period')}|末)")
+_PLAN_NUMBERS = "一二三四五六七八九"
 _VERB_TAGS = ("v", "vd", "vi")
 
 # Comparators. `不(得)低于` is at least, `低于` at most: the negated forms are tried first.
@@ -154,7 +158,7 @@ def _target(doc: DocumentText, sentence: Span, q: Quantity, head: Quantity, indi
     year = _governing_year(doc, sentence.start + q.start, sentence.start + clause_start, reference_year)
     if year == _HISTORY:
         return None  # 截至2023年底, (2020年为2万辆): a figure of the past
-    if year is None and not (_committed(before) or _bounds_a_share(q, lead, clause)):
+    if year is None and not (_committed(before, reference_year) or _bounds_a_share(q, lead, clause)):
         return None
     if indicator is None:
         indicator = _indicator(before, after)
@@ -197,18 +201,28 @@ def _clause_start(text: str, at: int) -> int:
     return last.start() + 1 if last else 0
 
 
-def _committed(before: str) -> bool:
-    """`力争培育`, `确保...达到`, `用3年时间,使...达到`: a commitment earlier in the sentence with a
-    predicate between it and the number. `累计争取科技经费750万元` has none: the money is what
-    争取 (obtaining) got, not a level to reach."""
-    commitments = list(_COMMITMENT.finditer(before))
+def _committed(before: str, reference_year: int | None = None) -> bool:
+    """`力争培育`, `确保...达到`, `用3年时间,使...达到`, `“十四五”期间培养`: a commitment earlier in the sentence
+    with a predicate between it and the number. `累计争取科技经费750万元` has none: the money is what
+    争取 (obtaining) got, not a level to reach. A five-year plan's span commits while the plan runs on in
+    `reference_year` (or the document has no year)."""
+    commitments = list(_COMMITMENT.finditer(before)) + [
+        m for m in _PLAN_PERIOD.finditer(before)
+        if reference_year is None or _plan_end_year(m) >= reference_year]
     if not commitments:
         return False
-    between = before[commitments[-1].end():].lstrip(_CLAUSE_START + " ")
+    last = max(commitments, key=lambda m: m.end())
+    between = before[last.end():].lstrip(_CLAUSE_START + " ")
     if _BOUND.search(between):
         return True  # 确保…不低于
     tokens = words(between) if between else []
     return any(tag in _VERB_TAGS for _, tag in tokens) or (bool(tokens) and tokens[0][1] == "vn")  # 力争培育
+
+
+def _plan_end_year(plan: regex.Match) -> int:
+    """十四五 -> 2025: the last year of the Nth five-year plan, from the 11th (2006-2010) on."""
+    number = _PLAN_NUMBERS.index(plan.group("n")) + 11
+    return 2010 + 5 * (number - 11)
 
 
 def _bounds_a_share(q: Quantity, lead: str, clause: str) -> bool:
