@@ -132,6 +132,8 @@ def test_sections_form_a_tree_with_printed_numbers_and_paths():
     ("国务院关于同意设立某某自由贸易试验区的批复", "批复"),
     ("《关于某某的通知》政策解读", "政策解读"),
     ("市政府人事任免(2024年10月份)", "人事任免"),
+    # a numbered notice of appointments is a 通知, signed and dated (a probe of 2026-12-07)
+    ("河南省人民政府关于张建国等同志职务任免的通知", "通知"),
     ("部门行政规范性文件目录", "发文目录"),
 ])
 def test_doc_type_is_the_word_the_title_ends_in(title, kind):
@@ -320,3 +322,17 @@ def test_toc_with_bare_categories_and_numbers_under_their_page():
         ("市政府文件", "某市人民政府关于某某工作的通知", "某政发〔2024〕3号", 2),
         ("政策解读", "《某某办法》政策解读", None, 6),
     ]
+
+
+def test_a_numbered_notice_of_appointments_keeps_its_signed_date(tmp_path):
+    from pipeline.normalise import normalise
+    from pipeline.read import read
+    from pipeline.segment import segment
+
+    path = tmp_path / "renmian.txt"
+    path.write_text("河南省人民政府关于张建国等同志职务任免的通知\n豫政任〔2023〕58号\n\n各省辖市人民政府：\n"
+                    "经省政府研究决定：\n任命：\n张建国为河南省发展和改革委员会副主任。\n"
+                    "河南省人民政府\n二〇二三年十二月二十日\n", encoding="utf-8")
+    [doc] = segment(normalise(read(path))).documents
+    assert (doc.doc_number, doc.doc_type, doc.issuer, doc.signed_date) == (
+        "豫政任〔2023〕58号", "通知", "河南省人民政府", dt.date(2023, 12, 20))

@@ -2,7 +2,9 @@
 
 The Rulings: a numbered document takes the GB/T 9704 文种 its title ends in
 (`...的实施意见` -> 意见, `关于印发...的通知` -> 通知); a document without one takes the
-word its title ends in (`...实施方案` -> 实施方案); then 政策解读, 人事任免 and 发文目录.
+word its title ends in (`...实施方案` -> 实施方案); then 政策解读, 人事任免 and 发文目录. A title of
+appointments that ends in a 文种 (`关于张建国等同志职务任免的通知`) is that 文种: a notice signed and dated
+like any other; a gazette's list (`市政府人事任免(2024年10月份)`) is 人事任免.
 A trailing bracket (`(2025—2027年)`, `(试行)`, `(2024年10月份)`) does not count.
 """
 from __future__ import annotations
@@ -57,8 +59,8 @@ def doc_type(title: str | None) -> str | None:
         return "发文目录"
     if is_interpretation(title):
         return "政策解读"
-    if is_appointments(title):
-        return "人事任免"
+    if is_appointments(title):  # a numbered notice of appointments is a 通知 (`…职务任免的通知`, 豫政任〔2023〕58号)
+        return _ending(title, "gbt") or "人事任免"
     return _ending(title, "gbt") or _ending(title, "plan")
 
 
