@@ -108,6 +108,11 @@ def test_care_standards_set_at_an_amount_per_person():
     assert rows("特困人员照料护理标准按照每人每月不低于400元执行。") == [(400, None, None, None)]
 
 
+def test_a_cap_on_the_amount_of_a_welfare_payment():
+    # GOLD: welfare caps are subsidies (a probe of 2026-12-07: 民政 临时救助 rules)
+    assert rows("对急难型临时救助，可由乡镇（街道）先行救助，单次救助金额原则上不超过5000元。") == [(None, None, 5000, None)]
+
+
 def test_the_items_of_a_list_of_standards_after_a_semicolon():
     text = "高龄津贴标准：80至89周岁老年人每人每月100元；90至99周岁每人每月200元；100周岁以上每人每月500元。"
     assert [a for a, *_ in rows(text)] == [100, 200, 500]

@@ -2,9 +2,9 @@
 
 A sentence is read when it pays (pay_words.tsv: `给予`, `补助`, `奖励` ...), when it is the next
 `；` item of a paying sentence in the same paragraph, or when it states a standard of money paid
-(`最低生活保障标准为每人每月1309元`, `临时救助标准不超过240元/人/日`: a standard_of word of
-subsidy_words.tsv before `标准`/`比例`, then only glue, per-person or per-period words and cap
-words before the amount). A sentence that only states a standard gives only that standard's
+(`最低生活保障标准为每人每月1309元`, `临时救助标准不超过240元/人/日`, `单次救助金额原则上不超过5000元`: a
+standard_of word of subsidy_words.tsv before `标准`/`比例` or an amount noun, then only glue, per-person or
+per-period words and cap words before the amount). A sentence that only states a standard gives only that standard's
 amounts and shares; a named standard that is not money paid (`缴费标准`, `扣除标准`, `认定标准`)
 gives none. The words are data (subsidy_words.tsv, subsidy_kinds.tsv); this module applies them.
 
@@ -73,12 +73,13 @@ _PENALTY = regex.compile(rules.alternation(_WORDS, "penalty"))
 _SHARE_OUT = regex.compile(rules.alternation(_WORDS, "share_out"))
 _PER = f"(?:{rules.alternation(_WORDS, 'per')}|(?:{rules.alternation(_WORDS, 'per_mark')})\\p{{Han}}{{1,3}}?)"
 _GLUE = f"(?:{rules.alternation(_WORDS, 'glue', 'per', 'cap', 'floor', 'respectively', 'raised_to', 'rate_lead')}|{_PER})"
-_STANDARD_NAME = f"(?:{rules.alternation(_WORDS, 'standard_of')})(?:{rules.alternation(_WORDS, 'named')})"
+_STANDARD_NAME = f"(?:{rules.alternation(_WORDS, 'standard_of')})(?:{rules.alternation(_WORDS, 'named', 'amount_noun')})"
 # 最低生活保障标准为每人每月 / 标准为：城市每人每月 / 标准由每人每月1200元提高到: the amount that follows is the standard
 _STANDARD = regex.compile(
     f"(?P<name>{_STANDARD_NAME})(?:{_GLUE}*[：:]?(?:[^，,；;。：:]{{1,12}}?{_PER}+)?{_GLUE}*"
     f"|[^，,；;。]*?(?:{rules.alternation(_WORDS, 'raised_to')}){_GLUE}*)$")
 _STANDARD_ANY = re.compile(_STANDARD_NAME)
+_AMOUNT_NOUN_END = regex.compile(f"(?:{rules.alternation(_WORDS, 'amount_noun')})$")
 # 1000元补贴，中级工1500元 / 每人每月800元、农村每人每月600元: the next item of a list of amounts
 _NEXT_ITEM = regex.compile(f"^(?:{_KINDS})?[、，,][^，,；;。：:0-9]{{0,8}}?{_PER}*{_GLUE}*$")
 _ITEM_END = regex.compile(f"(?:{_KINDS})?(?:[，,；;。、]|$)")  # not 其中50万元用于…
@@ -245,7 +246,7 @@ def _roles(text: str, money: list[Quantity], first_percent: int) -> list[Money]:
             continue
         clause = _clause_before(text, q.start)
         standard = _STANDARD.search(_clause_before(text, q.start, "，,；;"))
-        name = standard.group("name") if standard else None
+        name = _AMOUNT_NOUN_END.sub("", standard.group("name")) if standard else None  # 救助金额: paid as 救助
         previous = roles[-1] if roles else None
         if previous and previous.role in ("amount", "cap") and not _COMPARE.search(clause) \
                 and (previous.role == "cap" or not _CAP_WORDS.search(clause)) \
