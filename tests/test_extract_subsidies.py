@@ -113,6 +113,13 @@ def test_a_cap_on_the_amount_of_a_welfare_payment():
     assert rows("对急难型临时救助，可由乡镇（街道）先行救助，单次救助金额原则上不超过5000元。") == [(None, None, 5000, None)]
 
 
+def test_amounts_and_caps_each_given_respectively_pair_in_order():
+    # as GOLD's 3%和1.5%…分别不超过10万元和3万元, for amounts per unit (a probe of 2026-12-07: talent housing)
+    text = ("对在我县首次购买新建商品住房的全日制博士研究生、硕士研究生,分别按每平方米500元、300元的标准给予购房补贴,"
+            "最高分别不超过10万元、6万元。")
+    assert rows(text) == [(500, None, 100000, "全日制博士研究生"), (300, None, 60000, "硕士研究生")]
+
+
 def test_the_items_of_a_list_of_standards_after_a_semicolon():
     text = "高龄津贴标准：80至89周岁老年人每人每月100元；90至99周岁每人每月200元；100周岁以上每人每月500元。"
     assert [a for a, *_ in rows(text)] == [100, 200, 500]

@@ -33,7 +33,8 @@ Pairing, per sentence: one rate takes every cap after it; several rates take as 
 order (`3%和1.5%..., 最高分别不超过10万元和3万元`) or one cap each. A cap on a sum stands alone
 beside per-item caps (`…不超过10万元和3万元，每家每年累计不超过100万元`) and limits the share only
 where there is none. One amount with a cap after it in a clause that gives nothing else is one
-row (`给予1万元奖励，同一服务机构的奖励额度每年最高不超过10万元`). A list after `分别` pairs with
+row (`给予1万元奖励，同一服务机构的奖励额度每年最高不超过10万元`); several amounts and as many caps given
+`分别` after them pair in order (`分别按每平方米500元、300元…，最高分别不超过10万元、6万元`). A list after `分别` pairs with
 the list it answers: the thresholds (`首次达到2000万元、3000万元...`), the last items of the 、
 list before it (`评定为国家级、省级、市级…孵化载体`), or quoted names in a row (`“小升规”“规改股”`)
 give each row its tier; clauses that each name their class (`五星级的给予10万元，四星级的给予5万元`)
@@ -220,6 +221,14 @@ def _sentence_rows(doc: DocumentText, sentence: Span, pays: bool, units_by_path)
                     row(rate, rate=rate.value / 100, rate_base=rate_base)
     for rate, what in uplifts:
         row(rate, rate=rate.value / 100, tier=what or None)
+    item_caps = [m.quantity for m in caps if not m.total]
+    if not rates and len(amounts) > 1 and len(item_caps) == len(amounts) and amounts[-1].end < item_caps[0].start \
+            and _RESPECTIVELY.search(_clause_before(text, item_caps[0].start)):
+        # 分别按每平方米500元、300元的标准给予购房补贴，最高分别不超过10万元、6万元: amount i with cap i
+        for amount, cap in zip(amounts, item_caps, strict=True):
+            row(amount, amount=amount.value_normalized, cap=cap.value_normalized,
+                tier=tiers.get(amount.start) or tiers.get(cap.start))
+            paired.update((cap.start, amount.start))
     if not rates and len(amounts) == 1:
         # 给予1万元奖励，同一服务机构的奖励额度每年最高不超过10万元: the amount and its cap
         amount = amounts[0]
