@@ -233,3 +233,12 @@ def test_a_labelled_line_of_its_own_under_a_task():
             "2.支持企业申报。\n实施主体:符合条件的企业\n")
     assert table(text) == [("(一)/1", "省经济和信息化厅", 1, False, False), ("(一)/1", "省财政厅", 2, False, False),
                            ("(一)/1", "各市(州)人民政府", 3, False, False)]  # 符合条件的企业 is no body
+
+
+def test_a_sentence_that_assigns_the_task_and_says_what_to_do():
+    # county policies close an item with 由XX会同YY负责<a verb> (a probe of 2026-12-07)
+    text = "(一)兑现奖补资金。对认定的企业给予奖励。由县工业和信息化局会同县财政局负责兑现。\n"
+    assert table(text) == [("(一)", "县工业和信息化局", 1, False, False), ("(一)", "县财政局", 2, False, False)]
+    # an explanation clause names no list
+    assert table("(一)附则。本办法由县工业和信息化局负责解释。\n") == []
+    assert table("(一)附则。本办法自印发之日起施行。由县财政局、县农业农村局负责解释。\n") == []

@@ -17,7 +17,7 @@ A list takes one of four forms:
   not a list. It is followed by the end of its line or a punctuation mark, not by more of a sentence.
 - A line of its own that opens with such a label, without brackets (`责任单位:省经济和信息化厅、省财政厅`), where
   every unit is a body.
-- The last sentence of a paragraph that assigns the task, read the same way: `由XX会同YY负责。`,
+- The last sentence of a paragraph that assigns the task, read the same way: `由XX会同YY负责。`, `由XX负责兑现。`,
   `此项工作由XX牵头,YY配合。` (not every sentence with 负责: `本办法由XX负责解释` names no list).
 
 Units are split on `、` `,` `,` `;` and on `会同` outside brackets; a trailing `等`/`等相关部门` is dropped; `和`/`及`
@@ -74,6 +74,8 @@ _AREA_HEAD = regex.compile(rf"^各(?:{_DIVISION})+$")  # 各区、县(市)政府
 _AREA_MORE = regex.compile(rf"^(?:{_DIVISION}){_BRACKETED}?$")  # 自治区, 县(市): the divisions go on
 _AREA_TAIL = regex.compile(rf"^(?:{_DIVISION}){_BRACKETED}?[^、,，;；]{{0,12}}?政府")  # 直辖市人民政府, 县(市)政府
 _ASSIGNING = regex.compile(rf"^(?:{rules.alternation(_WORDS, 'subject')})?由(?P<body>[^。]+)。?$")
+_IN_CHARGE_OF = regex.compile(r"^(?P<list>.+负责)(?P<what>\p{Han}{1,8})$")  # 由XX会同YY负责统筹协调
+_NOT_A_TASK = regex.compile(rf"^(?:{rules.alternation(_WORDS, 'not_a_task')})$")
 _CITY = regex.compile(r"^(?:中共)?(?P<city>\p{Han}{2,4}?市)")
 _PROVINCE = regex.compile(r"^(?:中共)?(?P<province>\p{Han}{2,3}?省)")
 _ALIAS = regex.compile(r"^(?P<main>.+?)(?P<alias>[〔(（\[［][^〔(（\[［]+[〕)）\]］])$")
@@ -149,7 +151,12 @@ def find_assigning_sentences(doc: DocumentText) -> list[UnitList]:
         sentence = doc.sentence_at(paragraph.end - 1)
         if "由" not in sentence.text or not (match := _ASSIGNING.match(sentence.text)):
             continue
-        unit_list = read_list(match.group("body"), sentence, bodies_only=True)
+        body = match.group("body")
+        if (charge := _IN_CHARGE_OF.match(body)) and not _MAY_NAME_UNITS.search(charge.group("what")):
+            if _NOT_A_TASK.match(charge.group("what")):
+                continue  # 由XX负责解释: who interprets the text, no task
+            body = charge.group("list")  # 由XX会同YY负责兑现: 负责 closes the list, what follows is the task
+        unit_list = read_list(body, sentence, bodies_only=True)
         if unit_list is not None and unit_list.units:
             found.append(unit_list)
     return found
