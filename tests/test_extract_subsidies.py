@@ -120,6 +120,15 @@ def test_amounts_and_caps_each_given_respectively_pair_in_order():
     assert rows(text) == [(500, None, 100000, "全日制博士研究生"), (300, None, 60000, "硕士研究生")]
 
 
+def test_penalties_and_transfers_between_governments_are_no_rates():
+    # the closing articles of a subsidy 办法, and a province's share of its cities' costs (a probe of 2026-12-07)
+    assert rows("对骗取补贴资金的,追回补贴资金,并依照《财政违法行为处罚处分条例》处以骗取金额10%以上50%以下罚款。") == []
+    assert rows("违反协议的,按补贴资金的20%收取违约金。") == []
+    assert rows("省级财政对各地提标所需资金,按照一类地区80%、二类地区60%、三类地区40%的比例给予补助。") == []
+    assert rows("中央财政对中西部地区按照80%的比例给予补助。") == []
+    assert rows("对贫困地区企业按投资额的10%给予补助。") == [(None, 0.1, None, None)]  # an enterprise is paid
+
+
 def test_the_items_of_a_list_of_standards_after_a_semicolon():
     text = "高龄津贴标准：80至89周岁老年人每人每月100元；90至99周岁每人每月200元；100周岁以上每人每月500元。"
     assert [a for a, *_ in rows(text)] == [100, 200, 500]

@@ -72,6 +72,9 @@ _BUDGET = regex.compile(rules.alternation(_WORDS, "budget", "sum"))
 _SUM = regex.compile(rules.alternation(_WORDS, "sum"))
 _PENALTY = regex.compile(rules.alternation(_WORDS, "penalty"))
 _SHARE_OUT = regex.compile(rules.alternation(_WORDS, "share_out"))
+_REGION = rules.alternation(_WORDS, "region")
+# 中央财政对中西部地区按照80%的比例给予补助, 一类地区80%: a share one government pays another
+_TRANSFER = regex.compile(rf"财政对[^，,；;。]{{0,12}}?(?:{_REGION})|(?:{_REGION})$")
 _PER = f"(?:{rules.alternation(_WORDS, 'per')}|(?:{rules.alternation(_WORDS, 'per_mark')})\\p{{Han}}{{1,3}}?)"
 _GLUE = f"(?:{rules.alternation(_WORDS, 'glue', 'per', 'cap', 'floor', 'respectively', 'raised_to', 'rate_lead')}|{_PER})"
 _STANDARD_NAME = f"(?:{rules.alternation(_WORDS, 'standard_of')})(?:{rules.alternation(_WORDS, 'named', 'amount_noun')})"
@@ -312,6 +315,10 @@ def _rates(text: str, percents: list[Quantity]) -> tuple[list[tuple[Quantity, st
             continue  # 同比增速在10%(含)以上的企业: a condition
         if _SHARE_OUT.search(clause) or _SHARE_OUT.search(_clause_after(text, q.end)):
             continue  # 市、区财政各承担50%: who bears the cost
+        if _PENALTY.search(clause) or _PENALTY.search(_clause_after(text, q.end)):
+            continue  # 处以骗取金额10%以上50%以下罚款, 按补贴资金的20%收取违约金: a penalty
+        if _TRANSFER.search(clause):
+            continue  # 省级财政对各地…按照一类地区80%…的比例给予补助: a transfer between governments
         based = _RATE_BASE.search(clause)
         if based:
             rates.append((q, _clean_base(based.group("base"))))
