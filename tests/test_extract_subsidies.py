@@ -129,6 +129,14 @@ def test_penalties_and_transfers_between_governments_are_no_rates():
     assert rows("对贫困地区企业按投资额的10%给予补助。") == [(None, 0.1, None, None)]  # an enterprise is paid
 
 
+def test_allowances_paid_out_enjoyed_or_added():
+    # welfare and talent rules pay with 发放/享受/增发 (a probe of 2026-12-07)
+    text = "对80至89周岁、90至99周岁、100周岁及以上老年人,分别按每人每月不低于50元、100元、300元的标准发放高龄津贴。"
+    assert [a for a, *_ in rows(text)] == [50, 100, 300]
+    assert rows("符合条件的人才可享受每人每年2000元的交通补贴。") == [(2000, None, None, None)]
+    assert rows("对低保家庭中的重度残疾人,每人每月增发50元。") == [(50, None, None, None)]
+
+
 def test_the_items_of_a_list_of_standards_after_a_semicolon():
     text = "高龄津贴标准：80至89周岁老年人每人每月100元；90至99周岁每人每月200元；100周岁以上每人每月500元。"
     assert [a for a, *_ in rows(text)] == [100, 200, 500]
