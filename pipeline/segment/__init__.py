@@ -103,9 +103,10 @@ def _document(raw: RawIssue, meta: IssueMeta, span: DocumentSpan, position: int,
     is_draft = head.is_draft or fields.has_draft_mark(title)
     title = fields.strip_draft_mark(fields.strip_heading_brackets(title or "")) or None
     # An order (中华人民共和国国务院令 / 第706号) is a 令 whose title is what it promulgates.
-    order_heading = next((t for t in (head.title, title) if fields.order_issuer(t)), None)
+    order_heading = fields.order_heading_line(lines) or next(
+        (t for t in (head.title, title) if fields.order_issuer(t)), None)
     kind = doctype.doc_type(order_heading or title)
-    if order_heading and title == order_heading:
+    if order_heading and (title == order_heading or fields.order_issuer(title)):  # the heading, or lines joined to it
         title = fields.order_subject(lines) or title
 
     number: DocNumber | None = head.doc_number or (entry.doc_number if entry else None)

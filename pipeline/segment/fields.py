@@ -232,6 +232,7 @@ def page_title(stated: str | None, headline: str | None, lines: list[TextLine]) 
     runs = _title_runs(lines)
     key = compact_key(headline)
     for printed in runs:
+        printed = _SITE_NAME.sub("", printed)  # the reader's <title> printed on top: `…的实施意见-山东省人民政府`
         if len(printed) > len(headline) and "关于" in printed and key in compact_key(printed):
             return printed
     if looks_like_title(headline):
@@ -285,6 +286,12 @@ def order_issuer(heading: str | None) -> str | None:
         return None
     org = match.group("org")
     return org[len(_STATE_NAME):] if org.startswith(_STATE_NAME) and len(org) > len(_STATE_NAME) else org
+
+
+def order_heading_line(lines: list[TextLine]) -> str | None:
+    """An order's heading printed as a line of its own among the first lines (`江苏省人民政府令`), even
+    where the page prints its headline above it (`江苏省城市公共停车设施管理办法 江苏省人民政府`)."""
+    return next((line.text.strip() for line in _first_lines(lines, HEAD_LINES) if order_issuer(line.text)), None)
 
 
 def order_subject(lines: list[TextLine]) -> str | None:
