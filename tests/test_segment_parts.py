@@ -336,3 +336,15 @@ def test_a_numbered_notice_of_appointments_keeps_its_signed_date(tmp_path):
     [doc] = segment(normalise(read(path))).documents
     assert (doc.doc_number, doc.doc_type, doc.issuer, doc.signed_date) == (
         "豫政任〔2023〕58号", "通知", "河南省人民政府", dt.date(2023, 12, 20))
+
+
+def test_an_interpretation_explains_the_document_its_title_names_not_the_policies_above_it():
+    # a 解读 opens with the national and provincial policies its document carries out (a probe of 2026-12-07)
+    text = ("一、起草背景\n为贯彻落实《国务院关于深化“互联网+先进制造业”发展工业互联网的指导意见》(国发〔2017〕50号)"
+            "和《广东省深化“互联网+先进制造业”发展工业互联网的实施方案》(粤府〔2018〕23号)精神,市工业和信息化局起草了"
+            "《深圳市工业互联网发展扶持资金管理办法》(深府办规〔2023〕9号,以下简称《办法》)。")
+    title = "《深圳市工业互联网发展扶持资金管理办法》政策解读"
+    assert fields.interpreted_number(title, text, {}) == "深府办规〔2023〕9号"
+    # named elsewhere: the 文号 the text introduces with 以下简称
+    assert fields.interpreted_number("关于《办法》的解读", text, {}) == "深府办规〔2023〕9号"
+    assert fields.interpreted_number("政策解读", "根据《某办法》(国发〔2017〕50号)。", {}) == "国发〔2017〕50号"

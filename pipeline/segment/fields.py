@@ -87,6 +87,8 @@ _EXPIRY_AFTER_FORCE = regex.compile(
     rf"起{_COMES_INTO_FORCE}[,，]?(?:执行|实施|施行|有效)?(?:至|到)(?P<date>[^。;；,，]{{3,20}}?)(?:止|(?=[。;；,，]|$))")
 _INTERPRETER = regex.compile(r"解读(?:机关|单位|部门)\s*[:：]\s*(?P<name>[^。;；,，\n]+)")
 _INTERPRETED_TITLE = regex.compile(r"《(?P<title>[^《》]+)》[^《》]*解读$")
+_NUMBER_AFTER_NAME = 2  # characters between a cited 《name》 and its 文号: `》(`
+_SHORT_NAME = regex.compile(r"\s*[,，;；]\s*(?:以下简称|下称|简称)")  # (深府办规〔2023〕9号,以下简称《办法》)
 # The issuer opens a title before 关于, or before the verb of a 转发/批转/印发 title
 # (`国务院办公厅转发国家教委关于…的通知` is the 国务院办公厅's).
 _ISSUER_IN_TITLE = regex.compile(r"^(?P<org>.{2,60}?)(?:关于|转发|批转|印发)")
@@ -322,13 +324,23 @@ def interpreter(text: str) -> str | None:
 
 
 def interpreted_number(title: str | None, text: str, numbers_by_title: dict[str, str]) -> str | None:
-    """The 文号 a 政策解读 explains: the document its 《title》 names, else the first 文号
-    its text cites."""
+    """The 文号 a 政策解读 explains: the document its 《title》 names (in this issue, else the 文号 its
+    text cites right after that name: `《…管理办法》(深府办规〔2023〕9号,以下简称《办法》)`), else the 文号 its
+    text introduces with 以下简称, else the first 文号 it cites. A 解读 opens with the policies above
+    its document (`贯彻落实《…指导意见》(国发〔2017〕50号)`): the first 文号 is the last resort."""
     match = _INTERPRETED_TITLE.search(title or "")
-    if match and compact_key(match.group("title")) in numbers_by_title:
-        return numbers_by_title[compact_key(match.group("title"))]
-    cited = next(find_doc_numbers(text), None)
-    return cited.number.normalized if cited else None
+    named = match.group("title") if match else None
+    if named and compact_key(named) in numbers_by_title:
+        return numbers_by_title[compact_key(named)]
+    cited = list(find_doc_numbers(text))
+    if named:
+        for at in (m.end() for m in regex.finditer(f"《{regex.escape(named)}》", text)):
+            after_name = next((c for c in cited if 0 <= c.start - at <= _NUMBER_AFTER_NAME), None)
+            if after_name:
+                return after_name.number.normalized
+    introduced = next((c for c in cited if _SHORT_NAME.match(text, c.end)), None)
+    chosen = introduced or (cited[0] if cited else None)
+    return chosen.number.normalized if chosen else None
 
 
 # --- signature --------------------------------------------------------------------------
