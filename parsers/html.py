@@ -67,7 +67,8 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # characters with pinyin (`點(diǎn)擊:`), which may sit inside it.
 _HAN = r"\p{Han}(?:\([a-z\u00e0-\u01dc]+\))?"
 _PINYIN = regex.compile(r"\([a-z\u00e0-\u01dc]+\)")
-_LABEL = regex.compile(rf"((?:{_HAN}){{1,12}})[ \u3000]*[:：]")
+# `发布日期:`; `[实施日期]` (beijing.gov.cn's list of labels in brackets, no colon)
+_LABEL = regex.compile(rf"((?:{_HAN}){{1,12}})[ \u3000]*[:：]|[\[【]((?:{_HAN}){{1,12}})[\]】]")
 # Labels spaced out letter by letter (`索 引 号`): single characters between spaces.
 _SPACED_LETTERS = regex.compile(r"(?<!\p{Han})\p{Han}(?:[ \u3000]\p{Han})+(?!\p{Han})")
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u3000]+")
@@ -284,14 +285,15 @@ def split_label_values(line: str) -> list[tuple[str, str]]:
     line = _SPACED_LETTERS.sub(lambda m: regex.sub(r"[ \u3000]", "", m.group()), line)
     labels = []  # (label start, value start, known label or None)
     for match in _LABEL.finditer(line):
-        run = match.group(1)
+        group = 1 if match.group(1) else 2
+        run = match.group(group)
         found = None
-        for k in range(len(run)):
+        for k in range(len(run) if group == 1 else 1):  # a bracketed label is whole
             candidate = _PINYIN.sub("", run[k:])
             if rules.is_metadata_label(candidate):
-                found = (match.start(1) + k, candidate)
+                found = (match.start(group) + k if group == 1 else match.start(), candidate)
                 break
-        start, label = found if found else (match.start(1), None)
+        start, label = found if found else (match.start(group) if group == 1 else match.start(), None)
         labels.append((start, match.end(), label))
     pairs = []
     for i, (_, value_start, label) in enumerate(labels):

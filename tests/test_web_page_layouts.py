@@ -58,3 +58,36 @@ def test_an_orders_issuer_is_its_heading_under_the_pages_headline(tmp_path):
     doc = document_of(tmp_path, ORDER_PAGE)
     assert (doc.title, doc.issuer, doc.doc_type, doc.signed_date, doc.effective_date) == (
         "江苏省城市公共停车设施管理办法", "江苏省人民政府", "令", dt.date(2024, 1, 8), dt.date(2024, 3, 1))
+
+
+BEIJING_PAGE = """<html><head><title>北京市人民政府办公厅关于印发《北京市加快推进智能网联汽车产业高质量发展若干措施》的通知_政策文件_首都之窗</title></head>
+<body><div class="container"><ul class="row">
+<li><span>[标题]</span> 北京市人民政府办公厅关于印发《北京市加快推进智能网联汽车产业高质量发展若干措施》的通知</li>
+<li><span>[发文机构]</span> 北京市人民政府办公厅</li><li><span>[联合发文单位]</span> </li>
+<li><span>[实施日期]</span> 2024-02-01</li><li><span>[成文日期]</span> 2023-12-20</li>
+<li><span>[发文字号]</span> 京政办发〔2023〕25号</li><li><span>[废止日期]</span> 2027-12-31</li>
+<li><span>[发布日期]</span> 2023-12-28</li><li><span>[有效性]</span> 有效</li></ul>
+<div class="article">
+<p>京政办发〔2023〕25号</p><p>各区人民政府，市政府各委、办、局，各市属机构：</p>
+<p>经市政府同意，现将《北京市加快推进智能网联汽车产业高质量发展若干措施》印发给你们，请认真贯彻落实。</p>
+<p>北京市人民政府办公厅</p><p>2023年12月20日</p>
+<p>一、对新获得国家级智能网联汽车示范区认定的单位，按照项目总投资的30%给予支持，单个项目最高不超过1000万元。</p>
+<p>二、对在本市开展车路云一体化应用的企业，按照实际投入的20%给予补贴，每家企业每年最高不超过500万元，支持企业开展测试验证。</p>
+<p>三、本措施自2024年1月1日起施行，有效期至2025年12月31日。</p>
+</div></div></body></html>"""
+
+
+def test_metadata_labels_in_square_brackets_state_the_pages_dates(tmp_path):
+    # beijing.gov.cn lists `[实施日期] 2024-02-01` with no colon; the page's dates win over the text's (GOLD)
+    doc = document_of(tmp_path, BEIJING_PAGE)
+    assert (doc.issuer, doc.signed_date, doc.effective_date, doc.expiry_date, doc.published_date) == (
+        "北京市人民政府办公厅", dt.date(2023, 12, 20), dt.date(2024, 2, 1), dt.date(2027, 12, 31), dt.date(2023, 12, 28))
+
+
+def test_a_date_label_that_is_not_the_publication_date():
+    from parsers.html import split_label_values
+    # 印发日期 ends in 日期 but is the day it was printed: 发布日期 is the publication date
+    assert split_label_values("印发日期：2022-04-02 发布日期：2022-04-08") == [
+        ("印发日期", "2022-04-02"), ("发布日期", "2022-04-08")]
+    from pipeline.rules import metadata_column
+    assert (metadata_column("印发日期"), metadata_column("发布日期")) == (None, "published_date")
