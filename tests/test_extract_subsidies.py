@@ -137,6 +137,12 @@ def test_allowances_paid_out_enjoyed_or_added():
     assert rows("对低保家庭中的重度残疾人,每人每月增发50元。") == [(50, None, None, None)]
 
 
+def test_the_new_value_of_a_raised_allowance():
+    # 由…提高到…: the former value is no row, the new one is (a probe of 2026-12-07: 残疾人两项补贴)
+    assert rows("重度残疾人护理补贴由每人每月不低于80元提高到110元。") == [(110, None, None, None)]
+    assert rows("城市低保标准由每人每月不低于560元提高到不低于600元。") == [(600, None, None, None)]
+
+
 def test_the_items_of_a_list_of_standards_after_a_semicolon():
     text = "高龄津贴标准：80至89周岁老年人每人每月100元；90至99周岁每人每月200元；100周岁以上每人每月500元。"
     assert [a for a, *_ in rows(text)] == [100, 200, 500]

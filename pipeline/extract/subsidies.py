@@ -94,6 +94,7 @@ _COMPARE = regex.compile(rules.alternation(_WORDS, "compare", "floor"))
 _NAMED = regex.compile(rules.alternation(_WORDS, "named"))
 _FUND_SIZE = regex.compile(f"(?:{rules.alternation(_WORDS, 'fund')})$")  # 奖补资金10亿元
 _RAISED = regex.compile(rules.alternation(_WORDS, "raised_to"))  # 由每人每月1200元提高到…: 1200元 was the standard
+_RAISED_TO_HERE = regex.compile(f"^(?:{rules.alternation(_WORDS, 'raised_to')}){_GLUE}*$")  # …80元提高到(不低于)110元
 _RATE_BASE = regex.compile(f"(?:{rules.alternation(_WORDS, 'rate_lead')})(?P<base>[^，,；;。]*?)$")
 _RATE_BASE_ANY = regex.compile(f"(?:{rules.alternation(_WORDS, 'rate_lead')})(?P<base>[^，,；;。]*?)(?=(?:{rules.alternation(_WORDS, 'give', 'once')})|的|[，,；;。])")
 # 补贴比例为50%, 见习补贴标准为最低工资标准的70%, 返还比例最高不超过…的60%: a share named as what is paid
@@ -266,7 +267,10 @@ def _roles(text: str, money: list[Quantity], first_percent: int) -> list[Money]:
             roles.append(Money(q, previous.role, previous.total, name or previous.standard))
             continue
         total = False
-        if _PENALTY.search(clause) or _PENALTY.search(_clause_after(text, q.end)):
+        if previous and previous.role == "former" and _RAISED.match(text, previous.quantity.end) \
+                and _RAISED_TO_HERE.match(text[previous.quantity.end:q.start]):
+            role = "amount"  # 由每人每月不低于80元提高到110元: the standard's new value
+        elif _PENALTY.search(clause) or _PENALTY.search(_clause_after(text, q.end)):
             role = "penalty"
         elif _RAISED.match(text, q.end):
             role = "former"
