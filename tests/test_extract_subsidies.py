@@ -143,6 +143,12 @@ def test_the_new_value_of_a_raised_allowance():
     assert rows("城市低保标准由每人每月不低于560元提高到不低于600元。") == [(600, None, None, None)]
 
 
+def test_a_threshold_and_its_award_in_one_clause():
+    # 分档 awards printed without a comma after the threshold (a probe of 2026-12-07)
+    assert rows("对年营业收入首次达到1亿元的奖励11万元,达到5亿元的奖励31万元。") == [
+        (110000, None, None, None), (310000, None, None, None)]
+
+
 def test_the_items_of_a_list_of_standards_after_a_semicolon():
     text = "高龄津贴标准：80至89周岁老年人每人每月100元；90至99周岁每人每月200元；100周岁以上每人每月500元。"
     assert [a for a, *_ in rows(text)] == [100, 200, 500]

@@ -286,7 +286,7 @@ def _roles(text: str, money: list[Quantity], first_percent: int) -> list[Money]:
             role = "threshold"
         elif _CAP_WORDS.search(clause):
             role = "cap"
-        elif _COMPARE.search(clause) and not _GIVE.search(clause):
+        elif _COMPARE.search(_since_money(text, clause, q, previous)) and not _GIVE.search(clause):
             role = "threshold"  # 申请补贴的企业须满足年营业收入不低于500万元
         elif _GIVES.search(clause) or _kind_after(text, q.end) or (
                 _PAID_PER.search(clause) and not _NAMED.search(clause)):
@@ -295,6 +295,15 @@ def _roles(text: str, money: list[Quantity], first_percent: int) -> list[Money]:
             role = "threshold"
         roles.append(Money(q, role, total, name if role in ("cap", "amount") else None))
     return roles
+
+
+def _since_money(text: str, clause: str, q: Quantity, previous: Money | None) -> str:
+    """The clause before `q`, from the end of the money before it where that is in the clause:
+    `首次达到1亿元的奖励11万元` compares 1亿元, and pays 11万元."""
+    clause_start = q.start - len(clause)
+    if previous is not None and previous.quantity.end > clause_start:
+        return text[previous.quantity.end:q.start]
+    return clause
 
 
 def _clause_before(text: str, at: int, marks: str = "，,；;：:") -> str:
