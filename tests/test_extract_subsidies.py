@@ -149,6 +149,18 @@ def test_a_threshold_and_its_award_in_one_clause():
         (110000, None, None, None), (310000, None, None, None)]
 
 
+def test_the_caps_of_items_after_a_semicolon_limit_the_rate_before_them():
+    # the 农机购置补贴 notices of every province (a probe of 2026-12-07); GOLD pairs a rate with its caps
+    text = ("农机购置补贴按不超过该档次产品上年平均销售价格的30%测算,单机补贴额不超过5万元;"
+            "挤奶机械、烘干机单机补贴额不超过12万元;大型联合收割机单机补贴额不超过30万元。")
+    assert [(r, c) for _, r, c, _ in rows(text)] == [(0.3, 50000), (0.3, 120000), (0.3, 300000)]
+    assert [(r, c) for _, r, c, _ in rows("按项目投资额的10%给予补助,单个项目最高不超过107万元;其中列入省重点的,最高不超过207万元。")] == [
+        (0.1, 1070000), (0.1, 2070000)]
+    # an amount's sentence carries no rate
+    assert rows("对新认定的企业给予10万元奖励;对复审通过的企业,最高不超过5万元。") == [
+        (100000, None, None, None), (None, None, 50000, None)]
+
+
 def test_the_items_of_a_list_of_standards_after_a_semicolon():
     text = "高龄津贴标准：80至89周岁老年人每人每月100元；90至99周岁每人每月200元；100周岁以上每人每月500元。"
     assert [a for a, *_ in rows(text)] == [100, 200, 500]

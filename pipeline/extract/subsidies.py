@@ -29,7 +29,8 @@ the share (`补贴比例为50%`, `见习补贴标准为最低工资标准的70%`
 share that governments bear (`各承担50%`) are not rates. A raised standard (`补助标准上浮5%`) is a
 rate row of its own.
 
-Pairing, per sentence: one rate takes every cap after it; several rates take as many caps in
+Pairing, per sentence: one rate takes every cap after it, and the caps of the `；` items after its
+sentence that give no amount or rate of their own (`…的30%测算,单机补贴额不超过5万元;挤奶机械…不超过12万元`); several rates take as many caps in
 order (`3%和1.5%..., 最高分别不超过10万元和3万元`) or one cap each. A cap on a sum stands alone
 beside per-item caps (`…不超过10万元和3万元，每家每年累计不超过100万元`) and limits the share only
 where there is none. One amount with a cap after it in a clause that gives nothing else is one
@@ -154,19 +155,26 @@ def extract_subsidies(doc: DocumentText, units_by_path: dict[str | None, tuple[s
                       ) -> list[SubsidyRow]:
     rows = []
     carried = None  # a paying sentence that ends at `；`: the next item of its paragraph pays too
+    carried_rate = None  # and its one rate, which limits the caps of the items after it
     for sentence in doc.sentences:
-        pays = bool(_PAYS.search(sentence.text)) or (
-            carried is not None and "\n" not in doc.text[carried.end:sentence.start])
+        in_items = carried is not None and "\n" not in doc.text[carried.end:sentence.start]
+        pays = bool(_PAYS.search(sentence.text)) or in_items
         if pays or _STANDARD_ANY.search(sentence.text):
-            found = _sentence_rows(doc, sentence, pays, units_by_path or {})
+            found, rate = _sentence_rows(doc, sentence, pays, units_by_path or {},
+                                         carried_rate if in_items else None)
             rows += found
             carried = sentence if found and sentence.text.endswith(("；", ";")) else None
+            carried_rate = rate or (carried_rate if in_items else None)
         else:
-            carried = None
+            carried = carried_rate = None
     return rows
 
 
-def _sentence_rows(doc: DocumentText, sentence: Span, pays: bool, units_by_path) -> list[SubsidyRow]:
+def _sentence_rows(doc: DocumentText, sentence: Span, pays: bool, units_by_path,
+                   carried_rate: tuple[float, str | None] | None = None
+                   ) -> tuple[list[SubsidyRow], tuple[float, str | None] | None]:
+    """The sentence's rows, and its one rate (value, base) where it has exactly one: the caps of the
+    `；` items after it are limits on that rate (`…的30%测算,单机补贴额不超过5万元;挤奶机械…不超过12万元`)."""
     text = sentence.text
     quantities = doc.quantities(sentence)
     first_percent = next((q.start for q in quantities if q.is_percent), len(text))
@@ -180,7 +188,7 @@ def _sentence_rows(doc: DocumentText, sentence: Span, pays: bool, units_by_path)
     amounts = [m.quantity for m in money if m.role == "amount"]
     thresholds = [m.quantity for m in money if m.role == "threshold"]
     if not (caps or amounts or rates or uplifts):
-        return []
+        return [], None
 
     standards = {m.quantity.start: m.standard for m in money if m.standard}
     tiers = _tiers(text, [m.quantity for m in caps] + amounts, thresholds)
@@ -241,13 +249,19 @@ def _sentence_rows(doc: DocumentText, sentence: Span, pays: bool, units_by_path)
         if cap is not None:
             row(amount, amount=amount.value_normalized, cap=cap.value_normalized)
             paired.update((cap.start, amount.start))
+    if carried_rate is not None and not rates and not amounts:
+        rate_value, rate_base = carried_rate  # an item after `；` that caps the rate before it
+        for cap in (m.quantity for m in caps if not m.total):
+            row(cap, rate=rate_value, rate_base=rate_base, cap=cap.value_normalized)
+            paired.add(cap.start)
     for cap in caps:
         if cap.quantity.start not in paired:
             row(cap.quantity, cap=cap.quantity.value_normalized)
     for amount in amounts:
         if amount.start not in paired:
             row(amount, amount=amount.value_normalized)
-    return rows
+    one_rate = (rates[0][0].value / 100, rates[0][1]) if len(rates) == 1 and not amounts else None
+    return rows, one_rate
 
 
 def _roles(text: str, money: list[Quantity], first_percent: int) -> list[Money]:
