@@ -30,8 +30,8 @@ share that governments bear (`各承担50%`) are not rates. A raised standard (`
 rate row of its own.
 
 Pairing, per sentence: one rate takes every cap after it, and the caps of the `；` items after its
-sentence that give no amount or rate of their own (`…的30%测算,单机补贴额不超过5万元;挤奶机械…不超过12万元`); several rates take as many caps in
-order (`3%和1.5%..., 最高分别不超过10万元和3万元`) or one cap each. A cap on a sum stands alone
+sentence that give no amount or rate of their own (`…的30%测算,单机补贴额不超过5万元;挤奶机械…不超过12万元`);
+several rates take as many caps in order (`3%和1.5%..., 最高分别不超过10万元和3万元`) or one cap each. A cap on a sum stands alone
 beside per-item caps (`…不超过10万元和3万元，每家每年累计不超过100万元`) and limits the share only
 where there is none. One amount with a cap after it in a clause that gives nothing else is one
 row (`给予1万元奖励，同一服务机构的奖励额度每年最高不超过10万元`); several amounts and as many caps given
