@@ -161,6 +161,11 @@ def test_the_caps_of_items_after_a_semicolon_limit_the_rate_before_them():
         (100000, None, None, None), (None, None, 50000, None)]
 
 
+def test_a_standard_listed_by_class_after_a_colon():
+    # 奖励标准：国家级…，省级…: each class's amount (a probe of 2026-12-07)
+    assert [a for a, *_ in rows("奖励标准：国家级101万元，省级51万元，市级21万元。")] == [1010000, 510000, 210000]
+
+
 def test_the_items_of_a_list_of_standards_after_a_semicolon():
     text = "高龄津贴标准：80至89周岁老年人每人每月100元；90至99周岁每人每月200元；100周岁以上每人每月500元。"
     assert [a for a, *_ in rows(text)] == [100, 200, 500]
