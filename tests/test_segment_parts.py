@@ -348,3 +348,11 @@ def test_an_interpretation_explains_the_document_its_title_names_not_the_policie
     # named elsewhere: the 文号 the text introduces with 以下简称
     assert fields.interpreted_number("关于《办法》的解读", text, {}) == "深府办规〔2023〕9号"
     assert fields.interpreted_number("政策解读", "根据《某办法》(国发〔2017〕50号)。", {}) == "国发〔2017〕50号"
+
+
+def test_recipients_that_end_with_enterprises_and_universities():
+    # the 主送 of Shandong, Henan, Hubei and Hunan provincial notices (a probe of 2026-12-07)
+    head = fields.read_head(lines_of("山东省人民政府办公厅关于加快发展数字经济核心产业的实施意见\n鲁政办发〔2022〕7号\n"
+                                     "各市人民政府，各县（市、区）人民政府，省政府各部门、各直属机构，各大企业，各高等院校：\n"
+                                     "为深入实施数字强省建设，现提出如下实施意见。"))
+    assert head.recipients == "各市人民政府，各县（市、区）人民政府，省政府各部门、各直属机构，各大企业，各高等院校"
