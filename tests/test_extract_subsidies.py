@@ -166,6 +166,13 @@ def test_a_standard_listed_by_class_after_a_colon():
     assert [a for a, *_ in rows("奖励标准：国家级101万元，省级51万元，市级21万元。")] == [1010000, 510000, 210000]
 
 
+def test_a_standard_set_as_a_share_of_another():
+    # 民政 notices set one standard as a share of another (a probe of 2026-12-07)
+    [row] = extract_subsidies(document("农村低保标准按城市低保标准的70%确定。"))
+    assert (row.rate, row.rate_base) == (0.7, "城市低保标准")
+    assert rows("城乡居民基本养老保险缴费标准按上年度收入的8%确定。") == []  # what is paid in, not out
+
+
 def test_the_items_of_a_list_of_standards_after_a_semicolon():
     text = "高龄津贴标准：80至89周岁老年人每人每月100元；90至99周岁每人每月200元；100周岁以上每人每月500元。"
     assert [a for a, *_ in rows(text)] == [100, 200, 500]

@@ -79,11 +79,12 @@ _TRANSFER = regex.compile(rf"财政对[^，,；;。]{{0,12}}?(?:{_REGION})|(?:{_
 _PER = f"(?:{rules.alternation(_WORDS, 'per')}|(?:{rules.alternation(_WORDS, 'per_mark')})\\p{{Han}}{{1,3}}?)"
 _GLUE = f"(?:{rules.alternation(_WORDS, 'glue', 'per', 'cap', 'floor', 'respectively', 'raised_to', 'rate_lead')}|{_PER})"
 _STANDARD_NAME = f"(?:{rules.alternation(_WORDS, 'standard_of')})(?:{rules.alternation(_WORDS, 'named', 'amount_noun')})"
-# 最低生活保障标准为每人每月 / 标准为：城市每人每月 / 标准由每人每月1200元提高到 / 奖励标准：国家级: the amount
-# that follows is the standard (after a colon, a short label of its first class may stand before it)
+# 最低生活保障标准为每人每月 / 标准为：城市每人每月 / 标准由每人每月1200元提高到 / 奖励标准：国家级 / 农村低保标准按
+# 城市低保标准的: the amount or share that follows is the standard (after a colon, a short label of its first class)
 _STANDARD = regex.compile(
     f"(?P<name>{_STANDARD_NAME})(?:{_GLUE}*[：:]?(?:[^，,；;。：:]{{1,12}}?{_PER}+)?{_GLUE}*"
     f"|{_GLUE}*[：:][^，,；;。：:0-9]{{1,6}}?{_GLUE}*"
+    f"|(?:{rules.alternation(_WORDS, 'rate_lead')})[^，,；;。：:]{{1,24}}?的{_GLUE}*"
     f"|[^，,；;。]*?(?:{rules.alternation(_WORDS, 'raised_to')}){_GLUE}*)$")
 _STANDARD_ANY = re.compile(_STANDARD_NAME)
 _AMOUNT_NOUN_END = regex.compile(f"(?:{rules.alternation(_WORDS, 'amount_noun')})$")
