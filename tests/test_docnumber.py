@@ -69,3 +69,14 @@ def test_any_spelling_normalises_to_the_same_number(code, year, seq, brackets, s
 def test_normalising_is_idempotent(code, year, seq):
     once = normalize_doc_number(f"{code}[{year}]{seq}号")
     assert normalize_doc_number(once) == once
+
+
+def test_ministries_number_their_announcements_and_orders_by_year():
+    # 财税 公告 and ministry 令 (a probe of 2026-12-07): kept as printed, spaces between joint issuers removed
+    assert normalize_doc_number("财政部 税务总局公告2023年第19号") == "财政部税务总局公告2023年第19号"
+    assert normalize_doc_number("交通运输部令2023年第12号") == "交通运输部令2023年第12号"
+    assert normalize_doc_number("海关总署公告2024年第5号") == "海关总署公告2024年第5号"
+    number = parse_doc_number("中华人民共和国交通运输部令 2023年第12号")
+    assert (number.issuer_code, number.year, number.seq) == ("中华人民共和国交通运输部令", 2023, 12)
+    cited = [m.number.normalized for m in find_doc_numbers("根据《关于…的公告》(财政部 税务总局公告2023年第19号)规定")]
+    assert cited == ["财政部税务总局公告2023年第19号"]
