@@ -356,3 +356,17 @@ def test_recipients_that_end_with_enterprises_and_universities():
                                      "各市人民政府，各县（市、区）人民政府，省政府各部门、各直属机构，各大企业，各高等院校：\n"
                                      "为深入实施数字强省建设，现提出如下实施意见。"))
     assert head.recipients == "各市人民政府，各县（市、区）人民政府，省政府各部门、各直属机构，各大企业，各高等院校"
+
+
+def test_a_ministry_order_numbered_by_year(tmp_path):
+    from pipeline.normalise import normalise
+    from pipeline.read import read
+    from pipeline.segment import segment
+
+    path = tmp_path / "ling.txt"
+    path.write_text("中华人民共和国交通运输部令\n2023年第12号\n\n《城市公共汽电车客运服务管理规定》已于2023年10月30日经第25次部务会议"
+                    "通过，现予公布，自2024年1月1日起施行。\n\n部长　张建国\n2023年11月10日\n\n城市公共汽电车客运服务管理规定\n"
+                    "第一条　为了规范城市公共汽电车客运服务，制定本规定。\n", encoding="utf-8")
+    [doc] = segment(normalise(read(path))).documents
+    assert (doc.doc_number, doc.issuer, doc.doc_type, doc.title, doc.effective_date) == (
+        "中华人民共和国交通运输部令2023年第12号", "交通运输部", "令", "城市公共汽电车客运服务管理规定", dt.date(2024, 1, 1))

@@ -94,8 +94,8 @@ _SHORT_NAME = regex.compile(r"\s*[,，;；]\s*(?:以下简称|下称|简称)")  
 _ISSUER_IN_TITLE = regex.compile(r"^(?P<org>.{2,60}?)(?:关于|转发|批转|印发)")
 # An order's heading (`中华人民共和国国务院令`, `浙江省人民政府令`) and its number line (`第706号`).
 _ORDER_HEADING = regex.compile(r"^(?P<org>\p{Han}{2,30}?)令$")
-_ORDER_NUMBER_LINE = regex.compile(r"^第\s*[0-9]{1,5}\s*号$")
-_ORDER_SEQ = regex.compile(r"第?[0-9]{1,5}号$")
+_ORDER_NUMBER_LINE = regex.compile(r"^(?:(?:19|20)[0-9]{2}\s*年\s*)?第\s*[0-9]{1,5}\s*号$")  # 第706号, 2023年第12号
+_ORDER_SEQ = regex.compile(r"(?:(?:19|20)[0-9]{2}年)?第?[0-9]{1,5}号$")
 _BOOK_TITLE = regex.compile(r"《(?P<title>[^《》\n]{2,80})》")
 # Central organs sign without the state's name: 中华人民共和国国务院令 is issued by 国务院.
 _STATE_NAME = "中华人民共和国"
