@@ -178,6 +178,8 @@ SIGNED = dt.date(2024, 10, 10)
     ("本办法自2024年1月1日起施行,执行期至2026年12月31日。", dt.date(2024, 1, 1), dt.date(2026, 12, 31)),
     # a measure's own period is not the document's
     ("一、购房补贴自2024年1月1日起执行至2024年6月30日。本办法自2024年1月1日起施行。", dt.date(2024, 1, 1), None),
+    ("六、本公告执行至2027年12月31日。", None, dt.date(2027, 12, 31)),  # 财税 公告 (a probe of 2026-12-07)
+    ("(一)扩大就业。政策执行期限至2024年12月31日。本通知自印发之日起施行。", SIGNED, None),  # one measure's term
     ("各地要抓好落实。", None, None),
 ])
 def test_effective_and_expiry_dates_resolve_against_the_signed_date(clause, effective, expiry):

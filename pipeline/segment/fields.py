@@ -78,9 +78,12 @@ _EFFECTIVE_AFTER_EVENT = regex.compile(
     rf"{_SINCE}{_PUBLISHED_EVENT}之日(?:起)?{_NUMBER}(?P<unit>日|天|个月)(?:后|以后){_COMES_INTO_FORCE}")
 _EFFECTIVE_ON_DATE = regex.compile(rf"(?:{_SINCE}|于)(?P<date>[^。;；,，自从]{{3,20}}?)起{_COMES_INTO_FORCE}")
 # How a document names the time it holds: 有效期(限), 施行/执行/实施期限, 试行期.
+_FORCE_WORD = regex.compile(_COMES_INTO_FORCE)
 _TERM = r"(?:有效期限|有效期|(?:施行|执行|实施)期限?|试行期限|试行期)"
 _EXPIRY_ON_DATE = regex.compile(rf"(?:{_TERM}(?:为|是)?|有效)(?:至|截至|截止至|截止到|到)(?P<date>[^。;；,，]{{3,20}})")
 _EXPIRY_PERIOD = regex.compile(rf"{_TERM}(?:为|是)?{_NUMBER}(?P<unit>年|个月)")
+# `本公告执行至2027年12月31日`: the document's own clause only (a measure is `执行至` its own end too)
+_EXPIRY_IN_FORCE_UNTIL = regex.compile(r"(?:执行|实施|施行|有效)(?:至|到|截至)(?P<date>[^。;；,，]{3,20})")
 # `本措施自2024年4月1日起施行,至2024年12月31日止`, `自印发之日起执行,执行至2025年12月31日`: the end of the
 # clause that put the document in force
 _EXPIRY_AFTER_FORCE = regex.compile(
@@ -435,7 +438,10 @@ def effective_date(text: str, signed: dt.date | None) -> dt.date | None:
 
 def expiry_clause(text: str, effective: dt.date | None) -> DatingClause | None:
     """The document's own 有效期 clause and its last valid day."""
-    for match in _clauses(text, (_EXPIRY_ON_DATE, _EXPIRY_PERIOD, _IN_FORCE_BETWEEN, _EXPIRY_AFTER_FORCE)):
+    for match in _clauses(text, (_EXPIRY_ON_DATE, _EXPIRY_PERIOD, _IN_FORCE_BETWEEN, _EXPIRY_AFTER_FORCE,
+                                 _EXPIRY_IN_FORCE_UNTIL)):
+        if not _names_the_documents_term(text, match.start()):
+            continue  # `(一)…政策执行期限至2024年12月31日`: one measure's term
         if match.re is _IN_FORCE_BETWEEN:
             return DatingClause(_last_day(match.group("until")), *match.span())
         if match.re is _EXPIRY_PERIOD:
@@ -471,7 +477,7 @@ def _last_day(phrase: str) -> dt.date | None:
 
 # Patterns that date the document only in its own clause (`本办法自…至…施行`, `本措施自…起施行,至…止`): elsewhere
 # `…自2024年1月1日至12月31日执行` is the period of one measure.
-_OWN_CLAUSE_ONLY = (_IN_FORCE_BETWEEN, _EXPIRY_AFTER_FORCE)
+_OWN_CLAUSE_ONLY = (_IN_FORCE_BETWEEN, _EXPIRY_AFTER_FORCE, _EXPIRY_IN_FORCE_UNTIL)
 
 
 def _clauses(text: str, patterns) -> list[regex.Match]:
@@ -481,6 +487,13 @@ def _clauses(text: str, patterns) -> list[regex.Match]:
     matches = [m for m in matches if m in own or m.re not in _OWN_CLAUSE_ONLY]
     return sorted(own, key=lambda m: m.start()) + sorted((m for m in matches if m not in own),
                                                          key=lambda m: m.start())
+
+
+def _names_the_documents_term(text: str, at: int) -> bool:
+    """A term clause is the document's where its sentence is the document's own (`本办法…`), opens with
+    the term (`有效期至…`), or puts the document in force first (`自…起施行,有效期…`)."""
+    opening = _CLAUSE_NUMBER.sub("", _sentence_opening(text, at))
+    return not opening or opening.startswith("本") or bool(_FORCE_WORD.search(opening))
 
 
 def _sentence_opening(text: str, at: int) -> str:
