@@ -53,6 +53,14 @@ def test_a_five_year_plans_span_commits_while_the_plan_runs():
     assert [v for _, _, v, _, _ in targets("“十三五”期间,全市新增城镇就业50万人。", signed=dt.date(2018, 6, 1))] == [50]
 
 
+def test_a_policys_period_and_a_baseline_year_date_no_goal():
+    # 财税 公告 (a probe of 2026-12-07): the end of a period of days is no goal year, a tax threshold no goal
+    assert targets("自2023年1月1日至2027年12月31日,对月销售额10万元以下(含本数)的增值税小规模纳税人,免征增值税。") == []
+    # 国土空间总体规划 批复: 基于2020年 is the baseline, 2035 the goal year
+    found = targets("到2035年,城镇开发边界扩展倍数控制在基于2020年城镇建设用地规模的1.3倍以内。")
+    assert [(y, v, u, c) for y, _, v, u, c in found] == [(2035, 1.3, "倍", "<=")]
+
+
 def test_negated_comparisons_read_the_right_way_round():
     assert targets("其中工业建筑面积占比不得低于51%。")[0][-1] == ">="
     assert targets("到2027年,重点行业产品不良品率不超过1.5%。")[0][-1] == "<="

@@ -58,6 +58,8 @@ _PART_OF_YEAR = regex.compile(rf"\s*(?:{_MONTHS}|{rules.alternation(_CUES, 'part
 _BASE_BEFORE = regex.compile(rf"(?:{rules.alternation(_CUES, 'base')})\s*$")
 _BASE_AFTER = regex.compile(rf"的?(?:{rules.alternation(_CUES, 'base_after')})")
 _LOOK_BEHIND = 4  # characters before a year that hold its start or base word
+_RANGE_WORDS = ("至", "到")
+_DAY_OR_MONTH_END = regex.compile(r"[日月]\s*$")  # 1月1日至2027年…: a range of days, not a goal year
 
 # Commitments: 力争, 确保, 争取 ...; 用3年时间, 经过三年努力.
 _COMMITMENT = regex.compile(
@@ -366,6 +368,8 @@ def _governing_year(doc: DocumentText, offset: int, clause_start: int, reference
             continue
         if inside_brackets(text, match.start()):
             continue
+        if match.group("by") in _RANGE_WORDS and _DAY_OR_MONTH_END.search(behind):
+            continue  # 自2023年1月1日至2027年12月31日: the end of a policy's period, not a goal
         past = reference_year is not None and year < reference_year
         if match.group("by"):
             best = _HISTORY if past else year
