@@ -134,7 +134,10 @@ def parse_page(html: str) -> Page:
     for block in list(article.iter()):
         if block is not article and block.getparent() is not None and _is_link_block(block):
             block.drop_tree()
-    lines = [line for line in (_clean_line(x) for x in _block_text(article).split("\n")) if line]
+    for table in list(article.iter("table")):
+        if _is_task_table(table):
+            _fill_spanned_cells(table)
+    lines = [line for line in (_clean_row(x) for x in _block_text(article).split("\n")) if line]
     if title and lines and _clean_line(lines[0]) == _clean_line(title):
         lines = lines[1:]  # the article root included the <h1> itself
     body = "\n".join(([title] if title else []) + lines)
@@ -246,6 +249,87 @@ def _block_text(element, skip=None) -> str:
 
 def _clean_line(line: str) -> str:
     return _SPACES.sub(" ", line).strip()
+
+
+_UNIT_LABEL_CELL = regex.compile(rf"^(?:{rules.alternation('unit_labels.tsv', 'lead', 'responsible', 'partner')})"
+                                  r"(?:[(（][^)）]*[)）])?$")
+# A cell spanning more rows than this is no row of a table of items (a layout table's side column).
+MAX_ROW_SPAN = 50
+
+
+def _is_task_table(table) -> bool:
+    """A table of tasks and the units in charge of them: a cell of it is a label of unit_labels.tsv
+    (`牵头单位`, `责任单位`). Only its spanned cells are repeated: in other tables a repeated amount or
+    date would be read as more facts."""
+    return any(_UNIT_LABEL_CELL.match(_clean_line(cell.text_content()))
+               for cell in table.iter("td", "th") if _nearest_table(cell) is table)
+
+
+def _fill_spanned_cells(table) -> None:
+    """A cell that spans rows (rowspan) is repeated in each row it covers, and a cell that spans
+    columns (colspan) is followed by empty cells, so that every row of a table of items has its
+    cells in the columns of its header: a task table's 牵头单位 printed once for three tasks is each
+    task's. Nested tables are left to their own call."""
+    pending: dict[int, tuple[object, int]] = {}  # column -> (cell, rows it still covers)
+    for row in [r for r in table.iter("tr") if _nearest_table(r) is table]:
+        cells = [c for c in row if isinstance(c.tag, str) and c.tag in CELL_TAGS]
+        filled, column = [], 0
+        for cell in cells:
+            while column in pending:
+                filled.append(_copy_into(row, pending, column, before=cell))
+                column += 1
+            span = _span(cell, "rowspan")
+            if 1 < span <= MAX_ROW_SPAN:
+                pending[column] = (cell, span - 1)
+            filled.append(cell)
+            column += 1
+            for _ in range(_span(cell, "colspan") - 1):
+                cell.addnext(lxml.html.Element(cell.tag))
+                column += 1
+        while column in pending:
+            filled.append(_copy_into(row, pending, column, before=None))
+            column += 1
+
+
+def _copy_into(row, pending: dict, column: int, before):
+    """A copy of the cell spanning down into `row` at `column` (before the cell `before`, else last)."""
+    cell, left = pending[column]
+    copy = lxml.html.fromstring(lxml.html.tostring(cell))
+    copy.attrib.pop("rowspan", None)
+    copy.tail = None
+    if before is not None:
+        before.addprevious(copy)
+    else:
+        row.append(copy)
+    if left > 1:
+        pending[column] = (cell, left - 1)
+    else:
+        del pending[column]
+    return copy
+
+
+def _nearest_table(element):
+    return next(element.iterancestors("table"), None)
+
+
+def _span(cell, attribute: str) -> int:
+    try:
+        return max(1, min(int(cell.get(attribute, "1")), MAX_ROW_SPAN + 1))
+    except ValueError:
+        return 1
+
+
+def _clean_row(line: str) -> str:
+    """A line of the article: a table row keeps a tab between its cells (a task table's 牵头单位 and
+    配合单位 columns stay apart); a row of one cell, as a page laid out in a table has, is its text."""
+    if "\t" not in line:
+        return _clean_line(line)
+    cells = [_clean_line(cell) for cell in line.split("\t")]
+    while cells and not cells[-1]:
+        cells.pop()
+    while cells and not cells[0]:
+        cells.pop(0)
+    return "\t".join(cells) if len(cells) > 1 else (cells[0] if cells else "")
 
 
 def _metadata(root, article, meta: dict[str, str]) -> tuple[tuple[str, str], ...]:

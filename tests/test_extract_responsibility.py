@@ -242,3 +242,26 @@ def test_a_sentence_that_assigns_the_task_and_says_what_to_do():
     # an explanation clause names no list
     assert table("(一)附则。本办法由县工业和信息化局负责解释。\n") == []
     assert table("(一)附则。本办法自印发之日起施行。由县财政局、县农业农村局负责解释。\n") == []
+
+
+def test_a_task_division_table_gives_each_row_its_units():
+    # a 重点任务分工表 as an 附件, rows of tab-separated cells (a probe of 2026-12-07: State Council and ministry plans)
+    text = ("一、重点任务\n(一)完善回收网络。合理布局回收网点。\n"
+            "附:加快推动废旧物资循环利用重点任务分工表\n"
+            "序号\t重点任务\t牵头单位\t配合单位\t完成时限\n"
+            "1\t完善废旧物资回收网络\t商务部\t国家发展改革委、自然资源部\t2025年12月底前\n"
+            "2\t推进耐用消费品以旧换新\t商务部、国家发展改革委\t工业和信息化部\t2024年12月底前\n"
+            "3\t加强环境监管\t生态环境部\t\t持续推进\n"
+            "4\t完善统计制度\t国家统计局\t国家发展改革委、商务部等有关部门\t2024年12月底前\n")
+    assert table(text) == [
+        ("1", "商务部", 1, True, False), ("1", "国家发展改革委", 2, False, False), ("1", "自然资源部", 3, False, False),
+        ("2", "商务部", 1, True, False), ("2", "国家发展改革委", 2, True, False), ("2", "工业和信息化部", 3, False, False),
+        ("3", "生态环境部", 1, True, False),
+        ("4", "国家统计局", 1, True, False), ("4", "国家发展改革委", 2, False, False), ("4", "商务部", 3, False, False)]
+    [first] = [r for r in extract_responsible_units(document(text)) if r.unit_raw == "自然资源部"]
+    assert first.task == "完善废旧物资回收网络"
+
+
+def test_a_table_without_unit_columns_names_no_units():
+    text = "附:扩大招生计划表\n省(市)\t1995年招生人数\t扩招\n江苏\t100\t100\n上海\t105\t70\n"
+    assert table(text) == []

@@ -302,3 +302,13 @@ def test_a_stray_two_that_nothing_carries_on_is_text():
 (一)完善县域冷链集配网络。
 二、重点任务"""
     assert paths(text) == ["一", "一/(一)", "二"]
+
+
+def test_an_attachment_marked_fu_with_a_colon_ends_the_body():
+    # 附：…计划表 under a 请示 (国办发〔1996〕32号) and 附：…分工表 under a ministry plan: an 附件 like any other
+    text = ("为做好援藏办学工作,现提出如下意见。\n一、扩大招生规模\n从1996年起逐年扩招。\n"
+            "二、加强领导\n(一)加强政府的责任。明确专人负责。\n(二)加强工作的领导。建立制度。\n"
+            "附:内地西藏初中班(校)扩大招生计划表\n国家教委\n一九九六年五月十三日\n")
+    sections = find_sections(text, "doc")
+    assert [s.path for s in sections] == ["一", "二", "二/(一)", "二/(二)"]
+    assert sections[-1].char_end == text.index("附:") - 1  # the line before it

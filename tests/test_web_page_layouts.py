@@ -91,3 +91,30 @@ def test_a_date_label_that_is_not_the_publication_date():
         ("印发日期", "2022-04-02"), ("发布日期", "2022-04-08")]
     from pipeline.rules import metadata_column
     assert (metadata_column("印发日期"), metadata_column("发布日期")) == (None, "published_date")
+
+
+TASK_TABLE_PAGE = """<html><head><title>国务院办公厅关于加快内外贸一体化发展的通知_国务院文件_中国政府网</title></head><body>
+<div class="article"><h1>国务院办公厅关于加快内外贸一体化发展的通知</h1>
+<p>国办发〔2023〕42号</p><p>各省、自治区、直辖市人民政府，国务院各部委、各直属机构：</p>
+<p>加快内外贸一体化发展是构建新发展格局、推动高质量发展的内在要求。经国务院同意，现就有关事项通知如下。</p>
+<p>一、促进内外贸规则制度衔接。推进国内国际标准转化，开展内外贸一致性标准比对，推进检验检测认证结果国际互认。</p>
+<p>二、加强组织实施。各地区、各有关部门要结合实际抓好贯彻落实。重点任务分工见附件。</p>
+<p>国务院办公厅</p><p>2023年12月7日</p>
+<p>附件</p><p>加快内外贸一体化发展重点任务分工表</p>
+<table><tr><td>序号</td><td>重点任务</td><td>牵头单位</td><td>配合单位</td><td>完成时限</td></tr>
+<tr><td colspan="5">一、促进内外贸规则制度衔接</td></tr>
+<tr><td>1</td><td>推进国内国际标准转化</td><td rowspan="2">市场监管总局</td><td>工业和信息化部、商务部</td><td>2024年12月底前</td></tr>
+<tr><td>2</td><td>推进检验检测认证结果国际互认</td><td>海关总署、商务部</td><td>持续推进</td></tr>
+<tr><td>3</td><td>完善内外贸一体化调控体系</td><td>商务部、国家发展改革委</td><td>财政部、人民银行</td><td>2024年6月底前</td></tr>
+</table></div></body></html>"""
+
+
+def test_a_task_table_on_a_page_gives_each_row_its_units_including_a_lead_printed_once_for_two(tmp_path):
+    from pipeline.extract.responsibility import extract_responsible_units
+    from pipeline.extract.text import DocumentText
+
+    doc = document_of(tmp_path, TASK_TABLE_PAGE)
+    rows = [(r.section_path.split("/")[-1], r.unit_raw, r.is_lead) for r in extract_responsible_units(DocumentText(doc))]
+    assert rows == [("1", "市场监管总局", True), ("1", "工业和信息化部", False), ("1", "商务部", False),
+                    ("2", "市场监管总局", True), ("2", "海关总署", False), ("2", "商务部", False),
+                    ("3", "商务部", True), ("3", "国家发展改革委", True), ("3", "财政部", False), ("3", "人民银行", False)]

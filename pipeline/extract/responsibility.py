@@ -6,7 +6,7 @@
     (一)...放宽人才中介机构限制。(负责部门:人力资源社会保障部、住房城乡建设部、商务部;适用范围:所有自贸试验区)
     (三)...。由省发展改革委牵头,省财政厅、省自然资源厅配合。
 
-A list takes one of four forms:
+A list takes one of five forms:
 - A labelled parenthesis: a bracket that opens with a label of unit_labels.tsv (`责任单位:`, `负责部门:`,
   `牵头单位:…;配合单位:…`). Each label starts a part; a `not-a-unit` label (`适用范围:`, `完成时限:`) starts a
   part that names no unit. It runs to its matching bracket, whatever brackets it holds (`市委组织部〔市委人才办〕`).
@@ -17,6 +17,8 @@ A list takes one of four forms:
   not a list. It is followed by the end of its line or a punctuation mark, not by more of a sentence.
 - A line of its own that opens with such a label, without brackets (`责任单位:省经济和信息化厅、省财政厅`), where
   every unit is a body.
+- A row of a task-division table (重点任务分工表) whose header names columns with such labels
+  (`序号  重点任务  牵头单位  配合单位`): the row's number is its task's path under its section.
 - The last sentence of a paragraph that assigns the task, read the same way: `由XX会同YY负责。`, `由XX负责兑现。`,
   `此项工作由XX牵头,YY配合。` (not every sentence with 负责: `本办法由XX负责解释` names no list).
 
@@ -37,7 +39,7 @@ issuer), central_unit_names.tsv for the central bodies of a central document.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import regex
@@ -74,6 +76,10 @@ _AREA_HEAD = regex.compile(rf"^各(?:{_DIVISION})+$")  # 各区、县(市)政府
 _AREA_MORE = regex.compile(rf"^(?:{_DIVISION}){_BRACKETED}?$")  # 自治区, 县(市): the divisions go on
 _AREA_TAIL = regex.compile(rf"^(?:{_DIVISION}){_BRACKETED}?[^、,，;；]{{0,12}}?政府")  # 直辖市人民政府, 县(市)政府
 _ASSIGNING = regex.compile(rf"^(?:{rules.alternation(_WORDS, 'subject')})?由(?P<body>[^。]+)。?$")
+# a task table's header cell that is a label (`牵头单位`, `责任单位（部门）`), its row number, its group rows
+_LABEL_CELL = regex.compile(rf"^(?P<label>{rules.alternation('unit_labels.tsv')})(?:[(（][^)）]*[)）])?$")
+_ROW_NUMBER = regex.compile(r"^[0-9]{1,3}[.．、]?$")
+_GROUP_ROW = regex.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[部分])")
 _IN_CHARGE_OF = regex.compile(r"^(?P<list>.+负责)(?P<what>\p{Han}{1,8})$")  # 由XX会同YY负责统筹协调
 _NOT_A_TASK = regex.compile(rf"^(?:{rules.alternation(_WORDS, 'not_a_task')})$")
 _CITY = regex.compile(r"^(?:中共)?(?P<city>\p{Han}{2,4}?市)")
@@ -106,6 +112,8 @@ class UnitList:
     lead_rule_carries_on: bool  # 下同
     implicit_from_here: tuple[str, ...]  # X均为责任主体,不再列出
     implicit_after_here: tuple[str, ...]  # 以下均需X落实,不再列出
+    row_number: str | None = None  # a task table's row: its printed number (the task under its section)
+    row_task: str | None = None  # and its task
 
 
 def find_parentheses(text: str) -> list[UnitList]:
@@ -160,6 +168,45 @@ def find_assigning_sentences(doc: DocumentText) -> list[UnitList]:
         if unit_list is not None and unit_list.units:
             found.append(unit_list)
     return found
+
+
+def find_task_tables(text: str) -> list[UnitList]:
+    """The rows of a task-division table (重点任务分工表), one list per row: a header row of cells
+    (tab-separated, as readers give table rows) names columns with labels of unit_labels.tsv
+    (`序号  重点任务  牵头单位  配合单位  完成时限`), and each row after it gives its task's units under
+    those labels. The table runs on over its group rows (`一、促进…`, headings of their own) and ends at
+    any other line without cells."""
+    found: list[UnitList] = []
+    columns: dict[int, str] = {}  # column -> the unit label over it
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        if "\t" in line:
+            cells = [cell.strip() for cell in line.split("\t")]
+            labels = {i: label.group("label") for i, cell in enumerate(cells)
+                      if (label := _LABEL_CELL.match(cell)) and _LABELS[label.group("label")] != NOT_A_UNIT}
+            if labels:
+                columns = labels
+            elif columns:
+                unit_list = _task_row(cells, columns, Span(start, end, line))
+                if unit_list is not None:
+                    found.append(unit_list)
+        elif columns and line.strip() and not _GROUP_ROW.match(line.strip()):
+            columns = {}
+        start = end + 1
+    return found
+
+
+def _task_row(cells: list[str], columns: dict[int, str], span: Span) -> UnitList | None:
+    parts = [f"{label}:{cells[i]}" for i, label in sorted(columns.items()) if i < len(cells) and cells[i]]
+    if not parts:
+        return None
+    unit_list = read_list(";".join(parts), span, bodies_only=False)
+    if unit_list is None or not unit_list.units or not any(map(looks_like_body, unit_list.units)):
+        return None
+    number = cells[0] if _ROW_NUMBER.match(cells[0]) else None
+    task = next((cell for i, cell in enumerate(cells) if i not in columns and cell and cell != cells[0]), None)
+    return replace(unit_list, row_number=number.rstrip(".．、") if number else None, row_task=task)
 
 
 def find_labelled_lines(text: str) -> list[UnitList]:
@@ -336,11 +383,14 @@ def extract_responsible_units(doc: DocumentText) -> list[ResponsibleUnitRow]:
     # unit -> the list that first made it implicit: a rule restated task after task (a huge plan says
     # `X均为责任主体,不再列出` every tenth task) names X once, so a task's implicit rows stay one per unit
     implicit: dict[str, UnitList] = {}
-    lists = sorted(find_parentheses(doc.text) + find_labelled_lines(doc.text) + find_assigning_sentences(doc),
-                   key=lambda found: found.span.start)
+    lists = sorted(find_parentheses(doc.text) + find_labelled_lines(doc.text) + find_task_tables(doc.text)
+                   + find_assigning_sentences(doc), key=lambda found: found.span.start)
     for unit_list in lists:
         section = doc.section_at(unit_list.span.start)
         path, task = (section.path, section.heading) if section else (None, None)
+        if unit_list.row_number:  # a task table's row: its number under the section it is in
+            path = f"{path}/{unit_list.row_number}" if path else unit_list.row_number
+        task = unit_list.row_task or task
         lead_rule = (carried_lead_rule or unit_list.states_lead_rule
                      or (lead_rule_from is not None and lead_rule_from < unit_list.span.start))
         _make_implicit(implicit, unit_list.implicit_from_here, unit_list)

@@ -85,7 +85,7 @@ _OPENS = frozenset("一二三四五六七八九十百(（0123456789第附注目"
 # its \s is exactly what str.strip removes; regex's leaves out \x1c-\x1f.)
 _MAY_OPEN = re.compile(rf"(?m)^[^\S\n]*[{re.escape(''.join(sorted(_OPENS)))}]")
 _MARKER = regex.compile(
-    r"^(?:(?P<part>附[件表])(?P<num>[0-9]{1,2}|[一二三四五六七八九十]{1,3})?(?P<sep>[:：.．])?"
+    r"^(?:(?P<part>附[件表]|附(?=[:：]))(?P<num>[0-9]{1,2}|[一二三四五六七八九十]{1,3})?(?P<sep>[:：.．])?"
     r"|(?P<notes>注释?)[:：])(?P<rest>.*)$")
 _FIRST_ITEM = regex.compile(r"^1[.．、](?![0-9])")
 _BRACKETED_TITLE = regex.compile(r"^[【\[［](?P<title>[^】\]［］\[]{1,20})[】\]］]")
@@ -134,8 +134,8 @@ def _marker(stripped: str, start: int, end: int, row: int) -> _Line | None:
     if rest and not sep and (not num.isdigit() or "。" in rest):  # 附件所列… 附件1所列…。: a sentence
         return None
     items = (2 if _FIRST_ITEM.match(rest) else 1 if sep and not rest else 0)
-    return _Line(0, match.group("part") + num, 0, _heading_text(rest), start, end, row, marker="part",
-                 items=items)
+    part = match.group("part") if len(match.group("part")) > 1 else _UNMARKED_PART  # 附: is 附件:
+    return _Line(0, part + num, 0, _heading_text(rest), start, end, row, marker="part", items=items)
 
 
 def _lines(text: str) -> list[_Line]:
