@@ -61,6 +61,18 @@ def test_a_policys_period_and_a_baseline_year_date_no_goal():
     assert [(y, v, u, c) for y, _, v, u, c in found] == [(2035, 1.3, "倍", "<=")]
 
 
+def test_a_share_set_to_a_level_is_a_goal_without_a_year():
+    # plans' task items (a probe of 2026-12-07): as 不低于75% is
+    assert targets("家庭医生签约服务覆盖率提高到45%。") == [(None, "家庭医生签约服务覆盖率", 45, "%", "=")]
+    assert targets("二级以上公立医院远程医疗覆盖率达到75%以上。") == [(None, "二级以上公立医院远程医疗覆盖率", 75, "%", ">=")]
+    # what a unit must have reached to qualify is no goal
+    assert targets("就业见习人员见习期满留用率达到60%以上(含60%)的单位,可申报示范基地。") == []
+    # a level reported in a sentence that reviews what was done is no goal
+    assert targets("县城空气质量优良天数比率达到83.6%,已建成省级生态文明建设示范乡镇12个。") == []
+    # 展望2035年 dates the long-range goal of a five-year plan
+    assert [(y, v) for y, _, v, _, _ in targets("展望2035年,数字经济增加值占地区生产总值比重超过55%。")] == [(2035, 55)]
+
+
 def test_negated_comparisons_read_the_right_way_round():
     assert targets("其中工业建筑面积占比不得低于51%。")[0][-1] == ">="
     assert targets("到2027年,重点行业产品不良品率不超过1.5%。")[0][-1] == "<="

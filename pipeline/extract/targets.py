@@ -78,7 +78,7 @@ _AT_LEAST_NEGATED = regex.compile(rf"(?:{_NOT})(?:{rules.alternation(_COMPARATOR
 _AT_MOST_NEGATED = regex.compile(rf"(?:{_NOT})(?:{rules.alternation(_COMPARATORS, 'above')})$")
 _AT_MOST_BEFORE = regex.compile(rf"(?:{rules.alternation(_COMPARATORS, 'below', 'at_most')})$")
 _AT_LEAST_BEFORE = regex.compile(rf"(?:{rules.alternation(_COMPARATORS, 'above', 'at_least')})$")
-_INCLUDED = r"(?:[(（]含[)）])?"  # 1000万元(含)以上
+_INCLUDED = r"(?:[(（]含[^()（）]{0,8}[)）])?"  # 1000万元(含)以上, 60%以上(含60%)
 _AT_LEAST_AFTER = regex.compile(rf"^{_INCLUDED}(?:{rules.alternation(_COMPARATORS, 'at_least_after')})")
 _AT_MOST_AFTER = regex.compile(rf"^{_INCLUDED}(?:{rules.alternation(_COMPARATORS, 'at_most_after')})")
 _AFTER_WORDS = rules.alternation(_COMPARATORS, "at_least_after", "at_most_after", "about_after")
@@ -91,6 +91,7 @@ _BOUND_OR_LINK = regex.compile(rules.alternation(_COMPARATORS, "not", "below", "
 _AND = rules.alternation("indicator_words.tsv", "conjunction")  # 和, 及, 与, 或
 _LIST_SEPARATOR = regex.compile(rf"^(?:{_AFTER_WORDS})?\s*(?:[、，,]|{_AND})\s*$")
 _SHARES = ("%", "‰", "个百分点")
+_SETS_LEVEL = regex.compile(rf"(?:{rules.alternation(_CUES, 'sets_level')})$")  # 提高到45%, 达到75%以上
 
 # What shows that a number is not a goal.
 _PAST = regex.compile(rules.alternation(_CUES, "past"))
@@ -160,7 +161,7 @@ def _target(doc: DocumentText, sentence: Span, q: Quantity, head: Quantity, indi
     year = _governing_year(doc, sentence.start + q.start, sentence.start + clause_start, reference_year)
     if year == _HISTORY:
         return None  # 截至2023年底, (2020年为2万辆): a figure of the past
-    if year is None and not (_committed(before, reference_year) or _bounds_a_share(q, lead, clause)):
+    if year is None and not (_committed(before, reference_year) or _bounds_a_share(q, lead, clause, text)):
         return None
     if indicator is None:
         indicator = _indicator(before, after)
@@ -227,12 +228,15 @@ def _plan_end_year(plan: regex.Match) -> int:
     return 2010 + 5 * (number - 11)
 
 
-def _bounds_a_share(q: Quantity, lead: str, clause: str) -> bool:
-    """`监测率不低于75%`, `降至1%以下`: a bound on a share of a whole is a goal the text sets;
+def _bounds_a_share(q: Quantity, lead: str, clause: str, sentence: str) -> bool:
+    """`监测率不低于75%`, `降至1%以下`, `覆盖率提高到45%`: a bound on a share of a whole, or a level the text
+    sets it to, is a goal the text sets;
     a bound on a count, an amount or a period without a year is a rule (`不少于2人`), and a
     bound per unit (`每处`, `单户`) a standard."""
     bounded = (_AT_LEAST_NEGATED.search(lead) or _AT_MOST_NEGATED.search(lead)
-               or _AT_MOST_BEFORE.search(lead))
+               or _AT_MOST_BEFORE.search(lead)
+               # a level reached, in a sentence that reports nothing done (`…达到83.6%,…已建成…` reviews a year)
+               or (_SETS_LEVEL.search(lead) and not _PAST.search(_NOT_PAST.sub("", sentence))))
     return bool(bounded) and q.unit_normalized in _SHARES and not _PER_UNIT.search(clause)
 
 
