@@ -73,6 +73,14 @@ def test_a_share_set_to_a_level_is_a_goal_without_a_year():
     assert [(y, v) for y, _, v, _, _ in targets("展望2035年,数字经济增加值占地区生产总值比重超过55%。")] == [(2035, 55)]
 
 
+def test_the_goal_year_of_the_line_leading_into_a_list_of_indicators():
+    # 十四五 plans' 主要指标 (a probe of 2026-12-07): the lead-in's year opens every item
+    text = "二、主要指标(到2025年):\n1.数字经济核心产业营业收入达到1.2万亿元。\n2.培育数字经济领军企业50家。\n三、重点任务\n"
+    assert [(y, v, u) for y, _, v, u, _ in targets(text)] == [(2025, 1.2, "万亿元"), (2025, 50, "家")]
+    # a lead-in that is no list's (no colon) dates nothing after it
+    assert targets("到2025年,全面完成改造任务。\n1.培育数字经济领军企业50家。\n") == []
+
+
 def test_negated_comparisons_read_the_right_way_round():
     assert targets("其中工业建筑面积占比不得低于51%。")[0][-1] == ">="
     assert targets("到2027年,重点行业产品不良品率不超过1.5%。")[0][-1] == "<="

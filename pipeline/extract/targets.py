@@ -28,6 +28,8 @@ comparators (>=, <=, =) have no `about`.
 """
 from __future__ import annotations
 
+from itertools import islice
+
 import regex
 
 from pipeline import rules
@@ -58,6 +60,10 @@ _PART_OF_YEAR = regex.compile(rf"\s*(?:{_MONTHS}|{rules.alternation(_CUES, 'part
 _BASE_BEFORE = regex.compile(rf"(?:{rules.alternation(_CUES, 'base')})\s*$")
 _BASE_AFTER = regex.compile(rf"的?(?:{rules.alternation(_CUES, 'base_after')})")
 _LOOK_BEHIND = 4  # characters before a year that hold its start or base word
+# a list's items, and the goal year of the line leading into them (主要指标(到2025年):)
+_LIST_ITEM = regex.compile(r"\s*(?:[0-9]{1,2}[.．、](?![0-9])|[(（][0-9一二三四五六七八九十]{1,3}[)）]|[①-⑳])")
+_LEAD_IN_YEAR = regex.compile(rf"(?:{rules.alternation('goal_year_words.tsv', 'by')})\s*(?P<year>(?:19|20)[0-9]{{2}})\s*年")
+_MAX_LIST_ITEMS = 30
 _RANGE_WORDS = ("至", "到")
 _DAY_OR_MONTH_END = regex.compile(r"[日月]\s*$")  # 1月1日至2027年…: a range of days, not a goal year
 
@@ -158,7 +164,8 @@ def _target(doc: DocumentText, sentence: Span, q: Quantity, head: Quantity, indi
     clause_start, clause = _clause(text, q)
     if _PAST.search(_NOT_PAST.sub("", clause)) or _SINCE.search(before):
         return None  # 共落实了165名, 比上年增长5%, 2019年以来…: what was done
-    year = _governing_year(doc, sentence.start + q.start, sentence.start + clause_start, reference_year)
+    year = _governing_year(doc, sentence.start + q.start, sentence.start + clause_start, reference_year) \
+        or _lead_in_year(doc, sentence.start, reference_year)
     if year == _HISTORY:
         return None  # 截至2023年底, (2020年为2万辆): a figure of the past
     if year is None and not (_committed(before, reference_year) or _bounds_a_share(q, lead, clause, text)):
@@ -388,6 +395,24 @@ def _governing_year(doc: DocumentText, offset: int, clause_start: int, reference
         elif opens_clause and reference_year is not None and not past and not period:
             best = year
     return best
+
+
+def _lead_in_year(doc: DocumentText, offset: int, reference_year: int | None) -> int | None:
+    """The goal year of the line that leads into a list whose item holds `offset`:
+    `主要指标(到2025年):` / `到2025年,实现以下目标:` over `1.数字经济核心产业营业收入达到1.2万亿元。`
+    (GOLD: the year that opens its item or paragraph governs; the lead-in opens them all)."""
+    paragraph = doc.paragraph_at(offset)
+    if not _LIST_ITEM.match(doc.text, paragraph.start):
+        return None
+    for before in islice(doc.paragraphs_before(paragraph), _MAX_LIST_ITEMS):
+        line = doc.text[before.start:before.end].strip()
+        if _LIST_ITEM.match(line):
+            continue
+        if not line.endswith((":", "：")):
+            return None
+        years = [int(m.group("year")) for m in _LEAD_IN_YEAR.finditer(line)]
+        return years[-1] if years and (reference_year is None or years[-1] >= reference_year) else None
+    return None
 
 
 def _reference_year(doc: DocumentText) -> int | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import heapq
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -204,6 +205,11 @@ class DocumentText:
 
     def paragraph_at(self, offset: int) -> Span:
         return containing(self.paragraphs, self._paragraph_starts, offset)
+
+    def paragraphs_before(self, paragraph: Span) -> Iterator[Span]:
+        """The paragraphs before `paragraph`, nearest first."""
+        i = bisect_right(self._paragraph_starts, paragraph.start) - 1
+        return (self.paragraphs[j] for j in range(i - 1, -1, -1))
 
     def section_at(self, offset: int) -> Section | None:
         """The innermost heading whose section holds `offset`."""
