@@ -81,6 +81,15 @@ def test_the_goal_year_of_the_line_leading_into_a_list_of_indicators():
     assert targets("到2025年,全面完成改造任务。\n1.培育数字经济领军企业50家。\n") == []
 
 
+def test_the_level_a_change_starts_from_is_no_goal_and_units_of_plans():
+    # five-year plans (a probe of 2026-12-07): 由2020年的5.4%提高到10% sets 10%; environment, health and computing units
+    found = targets("到2025年,数字经济核心产业增加值占GDP比重由2020年的5.4%提高到10%。")
+    assert [(y, v, u) for y, _, v, u, _ in found] == [(2025, 10, "%")]
+    found = targets("到2025年,PM2.5平均浓度控制在38微克/立方米以下,人均预期寿命达到79.5岁左右,建成12万标准机架。")
+    assert [(y, v, u, c) for y, _, v, u, c in found] == [
+        (2025, 38, "微克/立方米", "<="), (2025, 79.5, "岁", "="), (2025, 12, "万标准机架", "=")]
+
+
 def test_negated_comparisons_read_the_right_way_round():
     assert targets("其中工业建筑面积占比不得低于51%。")[0][-1] == ">="
     assert targets("到2027年,重点行业产品不良品率不超过1.5%。")[0][-1] == "<="

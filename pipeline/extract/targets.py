@@ -97,6 +97,9 @@ _BOUND_OR_LINK = regex.compile(rules.alternation(_COMPARATORS, "not", "below", "
 _AND = rules.alternation("indicator_words.tsv", "conjunction")  # 和, 及, 与, 或
 _LIST_SEPARATOR = regex.compile(rf"^(?:{_AFTER_WORDS})?\s*(?:[、，,]|{_AND})\s*$")
 _SHARES = ("%", "‰", "个百分点")
+# 由2020年的5.4%提高到10%, 从3%降至1%: the first number is where the change starts
+_FROM_BEFORE = regex.compile(r"[由从][^，,；;。由从]{0,14}$")
+_CHANGED_TO_AFTER = regex.compile(rf"(?:{rules.alternation(_CUES, 'sets_level')}|{rules.alternation(_COMPARATORS, 'at_most')})")
 _SETS_LEVEL = regex.compile(rf"(?:{rules.alternation(_CUES, 'sets_level')})$")  # 提高到45%, 达到75%以上
 
 # What shows that a number is not a goal.
@@ -157,6 +160,8 @@ def _target(doc: DocumentText, sentence: Span, q: Quantity, head: Quantity, indi
         return None  # 一张蓝图, 两名同志
     if _is_duration(q, after):
         return None  # 顶岗实习时间一般为6个月, 15个工作日内
+    if _FROM_BEFORE.search(before) and _CHANGED_TO_AFTER.match(after):
+        return None  # 比重由2020年的5.4%提高到10%: the level a change starts from
     if (q.is_money or q.is_percent) and _THRESHOLD_OF_NOUN.match(after) and not _measures(after):
         return None  # 10亿元以上的项目: a threshold, not a goal
     if _THRESHOLD.search(text):
