@@ -146,7 +146,7 @@ SUBSIDIES = table_schema(
 
 RESPONSIBLE_UNITS = table_schema(
     "responsible_units", "who is in charge of each task (责任单位), one row per unit",
-    col("section_path", _STR, "section path of the task the parenthesis closes"),
+    col("section_path", _STR, "section path of the task the list closes (a task table's row: its number under its section)"),
     col("task", _STR, "heading of the task"),
     col("unit_raw", _STR, "the unit as written (市经信局)", nullable=False),
     col("unit", _STR, "canonical full name where the abbreviation is known, else unit_raw", nullable=False),
