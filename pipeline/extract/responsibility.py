@@ -177,6 +177,8 @@ def find_task_tables(text: str) -> list[UnitList]:
     those labels. The table runs on over its group rows (`一、促进…`, headings of their own) and ends at
     any other line without cells."""
     found: list[UnitList] = []
+    if "\t" not in text:
+        return found  # no table rows: most texts, not scanned line by line
     columns: dict[int, str] = {}  # column -> the unit label over it
     start = 0
     for line in text.split("\n"):
