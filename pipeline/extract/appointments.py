@@ -6,6 +6,8 @@
     免去陈国平的浙江省交通运输厅副厅长职务;
     原任的...职务同时免去。                                 (no person: no row)
     聘任王刚为市人民政府参事; 张三兼任…; 李四不再担任…职务  (聘任/聘为/兼任 are 任命, 不再担任 免去)
+    任命李红梅(女)、王伟为…; 昆明市人民政府决定任命周云为…   (a note after a name is dropped; who decides may lead)
+    任命何平为…局长，免去其…局长职务                         (其: the one person the sentence named)
 
 The post splits into organization and position at the last organisation ending that
 leaves a title after it (`浙江省商务厅` + `副厅长`); a trailing bracket is the note
