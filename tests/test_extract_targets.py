@@ -90,6 +90,11 @@ def test_the_level_a_change_starts_from_is_no_goal_and_units_of_plans():
         (2025, 38, "微克/立方米", "<="), (2025, 79.5, "岁", "="), (2025, 12, "万标准机架", "=")]
 
 
+def test_a_span_between_a_commitment_and_its_verb():
+    # 力争三年内培育… (a probe of 2026-12-07): as 力争用三年时间培育…
+    assert targets("力争三年内培育100个县域商业领跑县。") == [(None, "县域商业领跑县", 100, "个", "=")]
+
+
 def test_negated_comparisons_read_the_right_way_round():
     assert targets("其中工业建筑面积占比不得低于51%。")[0][-1] == ">="
     assert targets("到2027年,重点行业产品不良品率不超过1.5%。")[0][-1] == "<="

@@ -76,6 +76,8 @@ _COMMITMENT = regex.compile(
 _PLAN_PERIOD = regex.compile(
     rf"[“\"]?十(?P<n>[一二三四五六七八九])五[”\"]?(?:{rules.alternation(_CUES, 'plan_period')}|末)")
 _PLAN_NUMBERS = "一二三四五六七八九"
+# 力争三年内培育…: the span given to reach it stands between the commitment and its verb
+_SPAN_AFTER_COMMITMENT = regex.compile(r"^[0-9零一二两三四五六七八九十半]*\s*个?(?:年|月)(?:内|之内|以内)[,，]?")
 _VERB_TAGS = ("v", "vd", "vi")
 
 # Comparators. `不(得)低于` is at least, `低于` at most: the negated forms are tried first.
@@ -227,7 +229,7 @@ def _committed(before: str, reference_year: int | None = None) -> bool:
     if not commitments:
         return False
     last = max(commitments, key=lambda m: m.end())
-    between = before[last.end():].lstrip(_CLAUSE_START + " ")
+    between = _SPAN_AFTER_COMMITMENT.sub("", before[last.end():].lstrip(_CLAUSE_START + " "))
     if _BOUND.search(between):
         return True  # 确保…不低于
     tokens = words(between) if between else []
