@@ -265,3 +265,15 @@ def test_a_task_division_table_gives_each_row_its_units():
 def test_a_table_without_unit_columns_names_no_units():
     text = "附:扩大招生计划表\n省(市)\t1995年招生人数\t扩招\n江苏\t100\t100\n上海\t105\t70\n"
     assert table(text) == []
+
+
+def test_held_out_forms_of_unit_lists():
+    # found on a held-out probe (2026-12-07): 应急 is no modal 应; a rule in brackets after the last unit;
+    # a longer subject before 由
+    assert table("(一)强化安全保障。(省应急管理厅、省消防救援总队、省能源局按职责分工负责)") == [
+        ("(一)", "省应急管理厅", 1, False, False), ("(一)", "省消防救援总队", 2, False, False), ("(一)", "省能源局", 3, False, False)]
+    text = "(一)完善路网。\n责任单位:市发展改革委,市交通运输局,各区县(市)人民政府(列第一位的为牵头单位,下同)\n"
+    assert [(u, lead) for _, u, _, lead, _ in table(text)] == [
+        ("市发展改革委", True), ("市交通运输局", False), ("各区县(市)人民政府", False)]
+    text = "(一)建立工作专班。统筹推进重点工作。工作专班日常工作由省发展改革委会同省经济和信息化厅、省能源局负责。\n"
+    assert [u for _, u, *_ in table(text)] == ["省发展改革委", "省经济和信息化厅", "省能源局"]

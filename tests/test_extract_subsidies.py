@@ -126,6 +126,8 @@ def test_penalties_and_transfers_between_governments_are_no_rates():
     assert rows("违反协议的,按补贴资金的20%收取违约金。") == []
     assert rows("省级财政对各地提标所需资金,按照一类地区80%、二类地区60%、三类地区40%的比例给予补助。") == []
     assert rows("中央财政对中西部地区按照80%的比例给予补助。") == []
+    assert rows("省级财政对国家乡村振兴重点帮扶县按照90%、其他县（市、区）按照70%的比例给予补助。") == []
+    assert rows("县财政对县级龙头企业按投资额的10%给予补助。") == [(None, 0.1, None, None)]
     assert rows("对贫困地区企业按投资额的10%给予补助。") == [(None, 0.1, None, None)]  # an enterprise is paid
 
 

@@ -95,6 +95,11 @@ def test_a_span_between_a_commitment_and_its_verb():
     assert targets("力争三年内培育100个县域商业领跑县。") == [(None, "县域商业领跑县", 100, "个", "=")]
 
 
+def test_units_of_energy_and_land_plans():
+    found = targets("到2027年,全省储能电池产能达到300吉瓦时,生态保护红线面积不低于4.61万平方千米。")
+    assert [(y, v, u) for y, _, v, u, _ in found] == [(2027, 300, "吉瓦时"), (2027, 4.61, "万平方千米")]
+
+
 def test_negated_comparisons_read_the_right_way_round():
     assert targets("其中工业建筑面积占比不得低于51%。")[0][-1] == ">="
     assert targets("到2027年,重点行业产品不良品率不超过1.5%。")[0][-1] == "<="

@@ -75,11 +75,13 @@ _BRACKETED = r"(?:[(（〔\[［][^)）〕\]］]*[)）〕\]］])"
 _AREA_HEAD = regex.compile(rf"^各(?:{_DIVISION})+$")  # 各区、县(市)政府: one collective unit
 _AREA_MORE = regex.compile(rf"^(?:{_DIVISION}){_BRACKETED}?$")  # 自治区, 县(市): the divisions go on
 _AREA_TAIL = regex.compile(rf"^(?:{_DIVISION}){_BRACKETED}?[^、,，;；]{{0,12}}?政府")  # 直辖市人民政府, 县(市)政府
-_ASSIGNING = regex.compile(rf"^(?:{rules.alternation(_WORDS, 'subject')})?由(?P<body>[^。]+)。?$")
+_ASSIGNING = regex.compile(rf"^(?:{rules.alternation(_WORDS, 'subject')}"
+                           rf"|[^，,。由]{{1,12}}(?:{rules.alternation(_WORDS, 'subject_end')}))?由(?P<body>[^。]+)。?$")
 # a task table's header cell that is a label (`牵头单位`, `责任单位（部门）`), its row number, its group rows
 _LABEL_CELL = regex.compile(rf"^(?P<label>{rules.alternation('unit_labels.tsv')})(?:[(（][^)）]*[)）])?$")
 _ROW_NUMBER = regex.compile(r"^[0-9]{1,3}[.．、]?$")
 _GROUP_ROW = regex.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[部分])")
+_RULE_NOTE = regex.compile(r"^(?P<head>.+?)[(（](?P<note>[^()（）]+)[)）]$")  # a unit, then a rule in brackets
 _IN_CHARGE_OF = regex.compile(r"^(?P<list>.+负责)(?P<what>\p{Han}{1,8})$")  # 由XX会同YY负责统筹协调
 _NOT_A_TASK = regex.compile(rf"^(?:{rules.alternation(_WORDS, 'not_a_task')})$")
 _CITY = regex.compile(r"^(?:中共)?(?P<city>\p{Han}{2,4}?市)")
@@ -275,6 +277,12 @@ def read_list(content: str, span: Span, *, bodies_only: bool) -> UnitList | None
                 clause = clause[label.end():].strip()
             if role == NOT_A_UNIT or not clause:
                 continue
+            if (noted := _RULE_NOTE.match(clause)) and (_LEAD_RULE.search(noted.group("note"))
+                                                        or _SAME_BELOW.search(noted.group("note"))):
+                # 各区县(市)人民政府(列第一位的为牵头单位,下同): the rule in brackets after the last unit
+                states_rule = states_rule or bool(_LEAD_RULE.search(noted.group("note")))
+                carries_on = carries_on or bool(_SAME_BELOW.search(noted.group("note")))
+                clause = noted.group("head").strip()
             if all_are := _ALL_ARE.search(clause):
                 from_here += pending + split_units(clause[:all_are.start()])
                 pending = []
