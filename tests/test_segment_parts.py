@@ -326,16 +326,22 @@ def test_toc_with_bare_categories_and_numbers_under_their_page():
     ]
 
 
-def test_a_numbered_notice_of_appointments_keeps_its_signed_date(tmp_path):
+def only_document_of(tmp_path, text: str):
+    """The one document of a text file holding `text`, read, normalised and segmented as a run does."""
     from pipeline.normalise import normalise
     from pipeline.read import read
     from pipeline.segment import segment
 
-    path = tmp_path / "renmian.txt"
-    path.write_text("河南省人民政府关于张建国等同志职务任免的通知\n豫政任〔2023〕58号\n\n各省辖市人民政府：\n"
-                    "经省政府研究决定：\n任命：\n张建国为河南省发展和改革委员会副主任。\n"
-                    "河南省人民政府\n二〇二三年十二月二十日\n", encoding="utf-8")
+    path = tmp_path / "document.txt"
+    path.write_text(text, encoding="utf-8")
     [doc] = segment(normalise(read(path))).documents
+    return doc
+
+
+def test_a_numbered_notice_of_appointments_keeps_its_signed_date(tmp_path):
+    doc = only_document_of(tmp_path, "河南省人民政府关于张建国等同志职务任免的通知\n豫政任〔2023〕58号\n\n各省辖市人民政府：\n"
+                                     "经省政府研究决定：\n任命：\n张建国为河南省发展和改革委员会副主任。\n"
+                                     "河南省人民政府\n二〇二三年十二月二十日\n")
     assert (doc.doc_number, doc.doc_type, doc.issuer, doc.signed_date) == (
         "豫政任〔2023〕58号", "通知", "河南省人民政府", dt.date(2023, 12, 20))
 
@@ -361,14 +367,8 @@ def test_recipients_that_end_with_enterprises_and_universities():
 
 
 def test_a_ministry_order_numbered_by_year(tmp_path):
-    from pipeline.normalise import normalise
-    from pipeline.read import read
-    from pipeline.segment import segment
-
-    path = tmp_path / "ling.txt"
-    path.write_text("中华人民共和国交通运输部令\n2023年第12号\n\n《城市公共汽电车客运服务管理规定》已于2023年10月30日经第25次部务会议"
-                    "通过，现予公布，自2024年1月1日起施行。\n\n部长　张建国\n2023年11月10日\n\n城市公共汽电车客运服务管理规定\n"
-                    "第一条　为了规范城市公共汽电车客运服务，制定本规定。\n", encoding="utf-8")
-    [doc] = segment(normalise(read(path))).documents
+    doc = only_document_of(tmp_path, "中华人民共和国交通运输部令\n2023年第12号\n\n《城市公共汽电车客运服务管理规定》已于2023年10月30日"
+                                     "经第25次部务会议通过，现予公布，自2024年1月1日起施行。\n\n部长　张建国\n2023年11月10日\n\n"
+                                     "城市公共汽电车客运服务管理规定\n第一条　为了规范城市公共汽电车客运服务，制定本规定。\n")
     assert (doc.doc_number, doc.issuer, doc.doc_type, doc.title, doc.effective_date) == (
         "中华人民共和国交通运输部令2023年第12号", "交通运输部", "令", "城市公共汽电车客运服务管理规定", dt.date(2024, 1, 1))
