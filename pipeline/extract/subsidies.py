@@ -255,7 +255,7 @@ def _sentence_rows(doc: DocumentText, sentence: Span, pays: bool, units_by_path,
             paired.update((cap.start, amount.start))
     if carried_rate is not None and not rates and not amounts:
         rate_value, rate_base = carried_rate  # an item after `；` that caps the rate before it
-        for cap in (m.quantity for m in caps if not m.total):
+        for cap in item_caps:
             row(cap, rate=rate_value, rate_base=rate_base, cap=cap.value_normalized)
             paired.add(cap.start)
     for cap in caps:
@@ -285,8 +285,7 @@ def _roles(text: str, money: list[Quantity], first_percent: int) -> list[Money]:
             roles.append(Money(q, previous.role, previous.total, name or previous.standard))
             continue
         total = False
-        if previous and previous.role == "former" and _RAISED.match(text, previous.quantity.end) \
-                and _RAISED_TO_HERE.match(text[previous.quantity.end:q.start]):
+        if previous and previous.role == "former" and _RAISED_TO_HERE.match(text[previous.quantity.end:q.start]):
             role = "amount"  # 由每人每月不低于80元提高到110元: the standard's new value
         elif _PENALTY.search(clause) or _PENALTY.search(_clause_after(text, q.end)):
             role = "penalty"
