@@ -76,7 +76,8 @@ _SHARE_OUT = regex.compile(rules.alternation(_WORDS, "share_out"))
 _REGION = rules.alternation(_WORDS, "region")
 # 中央财政对中西部地区按照80%的比例给予补助, 一类地区80%, 省级财政对…重点帮扶县按照90%: a share one government
 # pays another
-_TRANSFER = regex.compile(rf"财政对[^，,；;。]{{0,12}}?(?:{_REGION}|县(?=按|[(（，,、]))|(?:{_REGION})$")
+_TRANSFER = regex.compile(rf"财政对[^，,；;。]{{0,12}}?(?:{_REGION}|(?:{rules.alternation(_WORDS, 'region_before_rate')})"
+                          rf"(?=按|[(（，,、]))|(?:{_REGION})$")
 _PER = f"(?:{rules.alternation(_WORDS, 'per')}|(?:{rules.alternation(_WORDS, 'per_mark')})\\p{{Han}}{{1,3}}?)"
 _GLUE = f"(?:{rules.alternation(_WORDS, 'glue', 'per', 'cap', 'floor', 'respectively', 'raised_to', 'rate_lead')}|{_PER})"
 _STANDARD_NAME = f"(?:{rules.alternation(_WORDS, 'standard_of')})(?:{rules.alternation(_WORDS, 'named', 'amount_noun')})"
