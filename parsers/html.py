@@ -273,26 +273,25 @@ def _fill_spanned_cells(table) -> None:
     pending: dict[int, tuple[object, int]] = {}  # column -> (cell, rows it still covers)
     for row in [r for r in table.iter("tr") if _nearest_table(r) is table]:
         cells = [c for c in row if isinstance(c.tag, str) and c.tag in CELL_TAGS]
-        filled, column = [], 0
+        column = 0
         for cell in cells:
             while column in pending:
-                filled.append(_copy_into(row, pending, column, before=cell))
+                _copy_into(row, pending, column, before=cell)
                 column += 1
             span = _span(cell, "rowspan")
             if 1 < span <= MAX_ROW_SPAN:
                 pending[column] = (cell, span - 1)
-            filled.append(cell)
             column += 1
             for _ in range(_span(cell, "colspan") - 1):
                 cell.addnext(lxml.html.Element(cell.tag))
                 column += 1
         while column in pending:
-            filled.append(_copy_into(row, pending, column, before=None))
+            _copy_into(row, pending, column, before=None)
             column += 1
 
 
-def _copy_into(row, pending: dict, column: int, before):
-    """A copy of the cell spanning down into `row` at `column` (before the cell `before`, else last)."""
+def _copy_into(row, pending: dict, column: int, before) -> None:
+    """Puts a copy of the cell spanning down into `row` at `column` (before the cell `before`, else last)."""
     cell, left = pending[column]
     copy = lxml.html.fromstring(lxml.html.tostring(cell))
     copy.attrib.pop("rowspan", None)
@@ -305,7 +304,6 @@ def _copy_into(row, pending: dict, column: int, before):
         pending[column] = (cell, left - 1)
     else:
         del pending[column]
-    return copy
 
 
 def _nearest_table(element):

@@ -483,7 +483,7 @@ _OWN_CLAUSE_ONLY = (_IN_FORCE_BETWEEN, _EXPIRY_AFTER_FORCE, _EXPIRY_IN_FORCE_UNT
 def _clauses(text: str, patterns) -> list[regex.Match]:
     """Matches of any pattern, the document's own clauses (`本办法自...`) first, then in order."""
     matches = [m for pattern in patterns for m in pattern.finditer(text)]
-    own = [m for m in matches if _CLAUSE_NUMBER.sub("", _sentence_opening(text, m.start())).startswith("本")]
+    own = [m for m in matches if _sentence_opening(text, m.start()).startswith("本")]
     matches = [m for m in matches if m in own or m.re not in _OWN_CLAUSE_ONLY]
     return sorted(own, key=lambda m: m.start()) + sorted((m for m in matches if m not in own),
                                                          key=lambda m: m.start())
@@ -492,13 +492,14 @@ def _clauses(text: str, patterns) -> list[regex.Match]:
 def _names_the_documents_term(text: str, at: int) -> bool:
     """A term clause is the document's where its sentence is the document's own (`本办法…`), opens with
     the term (`有效期至…`), or puts the document in force first (`自…起施行,有效期…`)."""
-    opening = _CLAUSE_NUMBER.sub("", _sentence_opening(text, at))
+    opening = _sentence_opening(text, at)
     return not opening or opening.startswith("本") or bool(_FORCE_WORD.search(opening))
 
 
 def _sentence_opening(text: str, at: int) -> str:
+    """What the sentence holding `at` says before it, without its article or item number (`第十条`, `六、`)."""
     start = max(text.rfind(mark, 0, at) for mark in "。;；\n") + 1
-    return text[start:at].strip()
+    return _CLAUSE_NUMBER.sub("", text[start:at].strip())
 
 
 # --- where the text states the dates ---------------------------------------------------------
