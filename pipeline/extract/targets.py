@@ -238,8 +238,7 @@ def _committed(before: str, reference_year: int | None = None) -> bool:
 
 def _plan_end_year(plan: regex.Match) -> int:
     """十四五 -> 2025: the last year of the Nth five-year plan, from the 11th (2006-2010) on."""
-    number = _PLAN_NUMBERS.index(plan.group("n")) + 11
-    return 2010 + 5 * (number - 11)
+    return 2010 + 5 * _PLAN_NUMBERS.index(plan.group("n"))  # 十一五 ends 2010, each later plan five years on
 
 
 def _bounds_a_share(q: Quantity, lead: str, clause: str, sentence: str) -> bool:
